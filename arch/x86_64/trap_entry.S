@@ -1,0 +1,79 @@
+/* Exception and interrupt entry.  Each vector has a stub that pushes a dummy
+ * error code where the CPU pushes none, then its vector number, and joins
+ * trap_common, which saves the general registers (struct trap_frame) and
+ * calls x86_trap(frame). */
+
+	.section .text
+	.code64
+
+.macro STUB vec
+	.balign 16
+	.if (\vec == 8 || (\vec >= 10 && \vec <= 14) || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\vec
+	jmp trap_common
+.endm
+
+	.balign 16
+	.globl trap_vectors_start
+trap_vectors_start:
+.set i, 0
+.rept 256
+	STUB i
+	.set i, i + 1
+.endr
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	/* A frame record pointing at the interrupted code, so backtraces walk
+	 * through the trap into what it interrupted. */
+	pushq 0x88(%rsp)            /* saved rip */
+	pushq %rbp
+	movq %rsp, %rbp
+	call x86_trap
+	addq $16, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp              /* vector and error code */
+	iretq
+
+	.section .rodata
+	.balign 8
+	.globl trap_vector_table
+trap_vector_table:
+.set i, 0
+.rept 256
+	.quad trap_vectors_start + i * 16
+	.set i, i + 1
+.endr

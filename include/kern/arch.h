@@ -1,0 +1,86 @@
+/* The arch interface: everything the portable kernel may ask of the machine.
+ *
+ * Portable code (src/, virtio/) includes this header and never an arch/
+ * file.  Each architecture implements these functions under arch/<arch>/ and
+ * supplies constants and small inline helpers in <machine/...> headers:
+ *
+ *   <machine/param.h>   PAGE_SIZE, PAGE_SHIFT, the kernel's virtual layout,
+ *                       phys_to_virt()
+ *   <machine/pte.h>     the page-table entry format (see kern/ptable.h)
+ *   <machine/io.h>      mmio_read/write{8,16,32,64} with device ordering
+ *   <machine/barrier.h> mb(), rmb(), wmb(), dma_mb() */
+#ifndef KERN_ARCH_H
+#define KERN_ARCH_H
+
+#include <kern/types.h>
+#include <machine/param.h>
+#include <machine/io.h>
+#include <machine/barrier.h>
+
+/* --- Boot sequence: kmain() calls these in this order ----------------- */
+
+/* Build the kernel's own page tables (direct map of RAM, W^X image) and
+ * switch to them.  The page allocator is up; kmem is up. */
+void arch_init_mm(void);
+/* Interrupt controllers and timers.  pv_ops is filled. */
+void arch_init_platform(void);
+
+/* The portable entry point, called by the arch once boot_info is filled and
+ * traps are set up. */
+__noreturn void kmain(void);
+
+/* --- CPU state ------------------------------------------------------- */
+
+typedef unsigned long irqflags_t;
+irqflags_t arch_irq_save(void);          /* disable interrupts, return old state */
+void arch_irq_restore(irqflags_t flags);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+void arch_cpu_relax(void);               /* spin-wait hint */
+const char *arch_name(void);             /* "x86_64" ... */
+
+/* --- Memory ---------------------------------------------------------- */
+
+/* Physical address of a kernel virtual address (direct map or image). */
+paddr_t virt_to_phys(const void *va);
+/* Map device memory uncached into kernel space; NULL on failure. */
+void *ioremap(paddr_t pa, size_t len);
+
+/* Read a word from an address that may not be mapped; returns false instead
+ * of faulting.  The exception-recovery path of every arch. */
+bool arch_probe_read64(const void *addr, uint64_t *out);
+
+/* --- Interrupts ------------------------------------------------------ */
+
+typedef void (*irq_handler_t)(void *arg);
+
+#define IRQ_EDGE   0x0u
+#define IRQ_LEVEL  0x1u
+#define IRQ_ACTIVE_LOW 0x2u
+/* Route a wired interrupt line (IOAPIC GSI, GIC SPI, PLIC source) to handler. */
+int arch_irq_attach(unsigned line, unsigned flags, irq_handler_t handler, void *arg);
+/* Allocate a message-signalled interrupt; fills the address/data to program
+ * into the device.  K_ENODEV where the platform has no MSI. */
+int arch_msi_alloc(irq_handler_t handler, void *arg, uint64_t *addr, uint32_t *data);
+/* Raise a software interrupt on this CPU that runs handler (for self-tests of
+ * the delivery path).  Returns K_ENODEV if unsupported. */
+int arch_self_interrupt(irq_handler_t handler, void *arg);
+
+/* --- Buses and devices ----------------------------------------------- */
+
+/* Find the platform's buses and start their drivers (PCI, virtio-mmio). */
+void arch_probe_devices(void);
+/* PCI configuration space (legacy ports or ECAM, as the platform has). */
+uint32_t arch_pci_cfg_read(unsigned bus, unsigned dev, unsigned fn, unsigned off, unsigned width);
+void arch_pci_cfg_write(unsigned bus, unsigned dev, unsigned fn, unsigned off, unsigned width, uint32_t val);
+
+/* --- Diagnostics ----------------------------------------------------- */
+
+/* Print a backtrace from the given frame (0, 0: from the caller). */
+void arch_backtrace(uintptr_t pc, uintptr_t fp);
+/* Look up the kernel symbol containing addr; returns its name or NULL and
+ * sets *offset. */
+const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
+
+#endif

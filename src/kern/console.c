@@ -1,0 +1,94 @@
+/* Console fan-out and the shared input ring.
+ *
+ * Output: every registered console gets every byte, with "\n" expanded to
+ * "\r\n" because the far end is usually a raw terminal.  Before the first
+ * console registers, bytes go to the pv early console.
+ *
+ * Input: drivers push received bytes from interrupt context; readers pop
+ * them.  The ring drops new bytes when full rather than overwrite unread
+ * ones (a person typing faster than the kernel reads loses the newest keys,
+ * never a line already half-read). */
+#include <kern/arch.h>
+#include <kern/console.h>
+#include "pv/pv.h"
+
+static struct console *consoles;
+
+#define INPUT_RING 256
+static char input_ring[INPUT_RING];
+static volatile unsigned input_head, input_tail;   /* head: next write */
+
+void console_register(struct console *con)
+{
+	irqflags_t f = arch_irq_save();
+	con->next = NULL;
+	struct console **pp = &consoles;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = con;
+	arch_irq_restore(f);
+}
+
+void console_unregister(struct console *con)
+{
+	irqflags_t f = arch_irq_save();
+	for (struct console **pp = &consoles; *pp; pp = &(*pp)->next) {
+		if (*pp == con) {
+			*pp = con->next;
+			break;
+		}
+	}
+	arch_irq_restore(f);
+}
+
+static void write_all(const char *buf, size_t len)
+{
+	if (!consoles) {
+		if (pv_ops.early_putc)
+			for (size_t i = 0; i < len; i++)
+				pv_ops.early_putc(buf[i]);
+		return;
+	}
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(c, buf, len);
+}
+
+void console_write(const char *buf, size_t len)
+{
+	irqflags_t f = arch_irq_save();
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		write_all(buf + start, i - start);
+		write_all("\r\n", 2);
+		start = i + 1;
+	}
+	write_all(buf + start, len - start);
+	arch_irq_restore(f);
+}
+
+void console_input(const char *buf, size_t len)
+{
+	irqflags_t f = arch_irq_save();
+	for (size_t i = 0; i < len; i++) {
+		unsigned next = (input_head + 1) % INPUT_RING;
+		if (next == input_tail)
+			break;
+		input_ring[input_head] = buf[i];
+		input_head = next;
+	}
+	arch_irq_restore(f);
+}
+
+int console_getc(void)
+{
+	irqflags_t f = arch_irq_save();
+	int c = -1;
+	if (input_tail != input_head) {
+		c = (unsigned char)input_ring[input_tail];
+		input_tail = (input_tail + 1) % INPUT_RING;
+	}
+	arch_irq_restore(f);
+	return c;
+}

@@ -1,0 +1,86 @@
+/* kmain: the portable half of boot.  The arch has set up traps and filled
+ * boot_info; from here the order is memory, the hypervisor seam, the
+ * platform, devices, and then either the self-tests or the console. */
+#include <kern/arch.h>
+#include <kern/boot_info.h>
+#include <kern/cmdline.h>
+#include <kern/console.h>
+#include <kern/kmem.h>
+#include <kern/ktest.h>
+#include <kern/page_alloc.h>
+#include <kern/printf.h>
+#include <kern/timer.h>
+#include <kern/vm_boot.h>
+#include "pv/pv.h"
+/*BRINGUP #include "virtio/virtio.h"*/
+
+/* Everything the boot page tables map (see the arch's start code). */
+#define BOOT_MAPPED_LIMIT (1ULL << 32)
+
+static void print_memory(void)
+{
+	struct page_stats st;
+	page_alloc_stats(&st);
+	kprintf("memory: %zu MiB free of %zu MiB (RAM ends at %#llx)\n",
+		st.free_pages * PAGE_SIZE >> 20, st.total_pages * PAGE_SIZE >> 20,
+		(unsigned long long)vm_boot_ram_end());
+}
+
+static void print_boot_info(void)
+{
+	kprintf("boot: %s, %u memory ranges, %u modules, command line \"%s\"\n",
+		boot_info.loader, boot_info.nmem, boot_info.nmods, boot_info.cmdline);
+	for (unsigned i = 0; i < boot_info.nmods; i++)
+		kprintf("boot: module %u at %#llx, %llu bytes, \"%s\"\n", i,
+			(unsigned long long)boot_info.mods[i].base,
+			(unsigned long long)boot_info.mods[i].size, boot_info.mods[i].cmdline);
+}
+
+/* Without self-tests there is nothing to run yet (user space comes in a
+ * later stage): echo what is typed on any console, so a person can see the
+ * input path working. */
+static __noreturn void console_echo_loop(void)
+{
+	kprintf("machv: console ready; typed characters are echoed\n");
+	for (;;) {
+		int c = console_getc();
+		if (c < 0) {
+			arch_irq_enable();
+			pv_halt();
+			continue;
+		}
+		char ch = (char)c;
+		if (ch == '\r')
+			ch = '\n';
+		console_write(&ch, 1);
+	}
+}
+
+void kmain(void)
+{
+	pv_init();
+	kprintf("machv %s (%s) booting via %s\n", MACHV_VERSION, arch_name(), boot_info.loader);
+	cmdline_init(boot_info.cmdline);
+	print_boot_info();
+	kprintf("pv: clock %s, timer %s, console %s\n",
+		pv_ops.clock_name, pv_ops.timer_name, pv_ops.console_name);
+
+	vm_boot_init(BOOT_MAPPED_LIMIT);
+	kmem_init(&kmem_page_backend);
+	arch_init_mm();
+	vm_boot_add_high();
+	print_memory();
+
+	arch_init_platform();
+	arch_irq_enable();
+	/*BRINGUP virtio_init();*/
+	arch_probe_devices();
+	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
+
+	size_t len;
+	if (cmdline_find(cmdline_raw(), "ktest", &len)) {
+		const char *sel = cmdline_value("ktest", &len);
+		ktest_run(sel, sel ? len : 0);
+	}
+	console_echo_loop();
+}

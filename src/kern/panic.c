@@ -1,0 +1,27 @@
+/* panic(): the one way the kernel gives up.  Prints the reason and a
+ * backtrace, then powers off with the failure status so that a test harness
+ * sees the failure at once instead of waiting for a timeout. */
+#include <kern/arch.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include "pv/pv.h"
+
+static bool panicking;
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	arch_irq_disable();
+	if (panicking) {            /* a panic while panicking: stop quietly */
+		pv_shutdown(1);
+	}
+	panicking = true;
+	kprintf("\nmachv: panic: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	arch_backtrace(0, 0);
+	pv_shutdown(1);
+}

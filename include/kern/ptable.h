@@ -38,7 +38,7 @@ bool ptable_translate(const struct ptable *pt, vaddr_t va, paddr_t *pa, unsigned
 /* The live kernel tree (implemented by the arch). */
 struct ptable *kernel_ptable(void);
 
-/* Hooks the walker needs from its environment (kernel: vm/ptable_glue.c;
+/* Hooks the walker needs from its environment (kernel: vm/page_glue.c;
  * host tests: their own fakes). */
 paddr_t ptable_page_alloc(void);       /* zeroed page or PADDR_NONE */
 void ptable_page_free(paddr_t pa);

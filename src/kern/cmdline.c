@@ -18,6 +18,7 @@ static const struct {
 	{ "earlyprintk", "ignored" },
 	{ "quiet", "print less at boot" },
 	{ "bench", "print boot timing figures" },
+	{ "poweroff", "power off with success right after boot (launch smoke tests)" },
 	{ "panic_test", "panic right after boot (tests the panic path)" },
 	{ "fault_test", "take a page fault right after boot (tests the exception path)" },
 };

@@ -8,6 +8,7 @@
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/page_alloc.h>
+#include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/timer.h>
 #include <kern/vm_boot.h>
@@ -56,6 +57,24 @@ static __noreturn void console_echo_loop(void)
 	}
 }
 
+/* Command-line words that exercise the failure paths end to end (the boot
+ * tests judge what they print), and the launch smoke test's "poweroff". */
+static void run_boot_actions(void)
+{
+	if (cmdline_has("panic_test"))
+		panic("panic_test requested on the command line");
+	if (cmdline_has("fault_test")) {
+		volatile uint64_t *bad = (volatile uint64_t *)0x10;
+		kprintf("fault_test: reading %p\n", (void *)bad);
+		(void)*bad;
+		panic("fault_test: the read of an unmapped address did not fault");
+	}
+	if (cmdline_has("poweroff")) {
+		kprintf("machv: poweroff requested\n");
+		pv_shutdown(0);
+	}
+}
+
 void kmain(void)
 {
 	pv_init();
@@ -76,6 +95,8 @@ void kmain(void)
 	/*BRINGUP virtio_init();*/
 	arch_probe_devices();
 	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
+
+	run_boot_actions();
 
 	size_t len;
 	if (cmdline_find(cmdline_raw(), "ktest", &len)) {

@@ -13,7 +13,7 @@
 #include <kern/timer.h>
 #include <kern/vm_boot.h>
 #include "pv/pv.h"
-/*BRINGUP #include "virtio/virtio.h"*/
+#include "virtio/virtio.h"
 
 /* Everything the boot page tables map (see the arch's start code). */
 #define BOOT_MAPPED_LIMIT (1ULL << 32)
@@ -92,7 +92,7 @@ void kmain(void)
 
 	arch_init_platform();
 	arch_irq_enable();
-	/*BRINGUP virtio_init();*/
+	virtio_init();
 	arch_probe_devices();
 	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
 

@@ -1,7 +1,7 @@
-/* Small CPU services of the arch interface: interrupt flag, identity, the
- * fault-tolerant probe read, and backtraces. */
+/* Small CPU services of the arch interface: interrupt flag, identity, and
+ * the fault-tolerant probe read. */
 #include <kern/arch.h>
-#include <kern/printf.h>
+#include <machine/cpu.h>
 #include <machine/trap.h>
 
 #define RFLAGS_IF (1UL << 9)
@@ -54,26 +54,8 @@ bool arch_probe_read64(const void *addr, uint64_t *out)
 	return ok;
 }
 
-/* Walk rbp-linked frames: [rbp] = caller's rbp, [rbp+8] = return address.
- * Every load is probed, so a corrupt chain ends the walk instead of faulting
- * inside the fault handler. */
-void arch_backtrace(uintptr_t pc, uintptr_t fp)
+void arch_mmu_activate(paddr_t root)
 {
-	if (!fp) {
-		fp = (uintptr_t)__builtin_frame_address(0);
-		pc = (uintptr_t)__builtin_return_address(0);
-	}
-	kprintf("  backtrace:\n");
-	for (int depth = 0; depth < 32 && pc; depth++) {
-		uintptr_t off;
-		const char *sym = ksym_lookup(pc, &off);
-		kprintf("    #%-2d %016lx %s+%#lx\n", depth, (unsigned long)pc,
-			sym ? sym : "?", sym ? (unsigned long)off : 0UL);
-		uint64_t next_fp, ret;
-		if (!fp || (fp & 7) || !arch_probe_read64((void *)fp, &next_fp) ||
-		    !arch_probe_read64((void *)(fp + 8), &ret) || next_fp <= fp)
-			break;
-		fp = next_fp;
-		pc = ret;
-	}
+	write_cr4(read_cr4() | CR4_PGE);
+	write_cr3(root);
 }

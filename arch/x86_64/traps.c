@@ -6,6 +6,7 @@
  * registers and a backtrace, and power off with the failure status.
  * Vectors 32..255 are interrupts, dispatched through a table. */
 #include <kern/arch.h>
+#include <kern/backtrace.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <machine/cpu.h>
@@ -117,7 +118,7 @@ static void dump_frame(const struct trap_frame *tf)
 		(unsigned long long)tf->r14, (unsigned long long)tf->r15);
 	kprintf("  cr0 %llx cr3 %llx cr4 %llx\n", (unsigned long long)read_cr0(),
 		(unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	arch_backtrace(tf->rip, tf->rbp);
+	backtrace_print(tf->rip, tf->rbp);
 }
 
 /* Breakpoints are reported and resumed: int3 is how a test (or a person)

@@ -19,9 +19,9 @@
 
 /* --- Boot sequence: kmain() calls these in this order ----------------- */
 
-/* Build the kernel's own page tables (direct map of RAM, W^X image) and
- * switch to them.  The page allocator is up; kmem is up. */
-void arch_init_mm(void);
+/* Switch the MMU to the kernel page-table tree rooted at root (built by
+ * src/vm/kmap.c), with whatever control-register setup the arch needs. */
+void arch_mmu_activate(paddr_t root);
 /* Interrupt controllers and timers.  pv_ops is filled. */
 void arch_init_platform(void);
 
@@ -77,8 +77,8 @@ void arch_pci_cfg_write(unsigned bus, unsigned dev, unsigned fn, unsigned off, u
 
 /* --- Diagnostics ----------------------------------------------------- */
 
-/* Print a backtrace from the given frame (0, 0: from the caller). */
-void arch_backtrace(uintptr_t pc, uintptr_t fp);
+/* Backtraces are portable (kern/backtrace.h): <machine/frame.h> gives the
+ * arch's frame-record layout. */
 /* Look up the kernel symbol containing addr; returns its name or NULL and
  * sets *offset. */
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);

@@ -5,6 +5,7 @@
 #include <kern/boot_info.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/kmap.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
 #include <kern/page_alloc.h>
@@ -86,7 +87,7 @@ void kmain(void)
 
 	vm_boot_init(BOOT_MAPPED_LIMIT);
 	kmem_init(&kmem_page_backend);
-	arch_init_mm();
+	kmap_init();
 	vm_boot_add_high();
 	print_memory();
 

@@ -2,6 +2,7 @@
  * backtrace, then powers off with the failure status so that a test harness
  * sees the failure at once instead of waiting for a timeout. */
 #include <kern/arch.h>
+#include <kern/backtrace.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include "pv/pv.h"
@@ -22,6 +23,6 @@ void panic(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
-	arch_backtrace(0, 0);
+	backtrace_print(0, 0);
 	pv_shutdown(1);
 }

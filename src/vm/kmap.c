@@ -1,19 +1,21 @@
-/* The kernel's own page tables on x86_64.
- *
- * arch_init_mm() replaces the boot tables (2 MiB pages, everything writable
- * and executable, identity map included) with a tree built by the portable
- * walker: RAM in the direct map as RW+NX, and the kernel image with one
- * permission per section (text RX, rodata R, data RW+NX: W^X).  Nothing is
- * left at low addresses, so a NULL dereference faults. */
+/* The kernel's address space, the same on every arch:
+ *   - RAM in the direct map (RW, never executable);
+ *   - the kernel image, one permission per section (text RX, rodata R,
+ *     data RW, symbols R: W^X);
+ *   - device memory mapped on demand in the ioremap window (uncached).
+ * Nothing is mapped at low addresses, so a NULL dereference faults.  The
+ * layout constants come from <machine/param.h>; the arch only switches the
+ * MMU to the finished tree (arch_mmu_activate). */
 #include <kern/arch.h>
 #include <kern/boot_info.h>
+#include <kern/kmap.h>
 #include <kern/page_alloc.h>
 #include <kern/panic.h>
-#include <kern/printf.h>
 #include <kern/ptable.h>
-#include <machine/cpu.h>
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _ebss[], _kernel_end[];
+
+vaddr_t kernel_va_offset = KERNEL_VBASE;
 
 static struct ptable kernel_pt;
 static bool kernel_pt_live;
@@ -24,8 +26,8 @@ struct ptable *kernel_ptable(void) { return &kernel_pt; }
 paddr_t virt_to_phys(const void *p)
 {
 	vaddr_t va = (vaddr_t)p;
-	if (va >= KERNEL_VBASE)
-		return va - KERNEL_VBASE;
+	if (va >= (vaddr_t)_text && va < (vaddr_t)_kernel_end)
+		return va - kernel_va_offset;
 	if (va >= DIRECT_MAP_BASE && va < DIRECT_MAP_BASE + DIRECT_MAP_SIZE)
 		return va - DIRECT_MAP_BASE;
 	paddr_t pa;
@@ -39,7 +41,7 @@ static void map_or_die(vaddr_t va, paddr_t pa, size_t len, unsigned prot, const 
 {
 	int err = ptable_map(&kernel_pt, va, pa, len, prot);
 	if (err < 0)
-		panic("pmap: cannot map %s (%#lx, %zu bytes): error %d", what,
+		panic("kmap: cannot map %s (%#lx, %zu bytes): error %d", what,
 		      (unsigned long)va, len, err);
 }
 
@@ -48,13 +50,13 @@ static void map_image(const char *start, const char *end, unsigned prot, const c
 	vaddr_t s = ALIGN_DOWN((vaddr_t)start, PAGE_SIZE);
 	vaddr_t e = ALIGN_UP((vaddr_t)end, PAGE_SIZE);
 	if (e > s)
-		map_or_die(s, s - KERNEL_VBASE, e - s, prot | PROT_GLOBAL, what);
+		map_or_die(s, s - kernel_va_offset, e - s, prot | PROT_GLOBAL, what);
 }
 
-void arch_init_mm(void)
+void kmap_init(void)
 {
 	if (ptable_create(&kernel_pt) < 0)
-		panic("pmap: no memory for the kernel page tables");
+		panic("kmap: no memory for the kernel page tables");
 
 	for (unsigned i = 0; i < boot_info.nmem; i++) {
 		const struct boot_mem_region *m = &boot_info.mem[i];
@@ -71,8 +73,7 @@ void arch_init_mm(void)
 	map_image(_data, _ebss, PROT_RW, "kernel data");
 	map_image(_ebss, _kernel_end, PROT_R, "kernel symbols");
 
-	write_cr4(read_cr4() | CR4_PGE);
-	write_cr3(kernel_pt.root);
+	arch_mmu_activate(kernel_pt.root);
 	kernel_pt_live = true;
 }
 

@@ -1,0 +1,33 @@
+/* Frame-pointer backtraces.  The kernel is built with frame pointers on
+ * every arch; <machine/frame.h> says where a frame record keeps the
+ * caller's frame pointer and the return address relative to the frame
+ * pointer. */
+#include <kern/arch.h>
+#include <kern/backtrace.h>
+#include <kern/printf.h>
+#include <machine/frame.h>
+
+#define BACKTRACE_DEPTH_MAX 32
+
+void backtrace_print(uintptr_t pc, uintptr_t fp)
+{
+	if (!fp) {
+		fp = (uintptr_t)__builtin_frame_address(0);
+		pc = (uintptr_t)__builtin_return_address(0);
+	}
+	kprintf("  backtrace:\n");
+	for (int depth = 0; depth < BACKTRACE_DEPTH_MAX && pc; depth++) {
+		uintptr_t off;
+		const char *sym = ksym_lookup(pc, &off);
+		kprintf("    #%-2d %016lx %s+%#lx\n", depth, (unsigned long)pc,
+			sym ? sym : "?", sym ? (unsigned long)off : 0UL);
+		uint64_t next_fp, ret;
+		if (!fp || (fp & 7) ||
+		    !arch_probe_read64((void *)(fp + FRAME_PREV_FP), &next_fp) ||
+		    !arch_probe_read64((void *)(fp + FRAME_RETURN_ADDR), &ret) ||
+		    next_fp <= fp)
+			break;
+		fp = next_fp;
+		pc = ret;
+	}
+}

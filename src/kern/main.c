@@ -16,9 +16,6 @@
 #include "pv/pv.h"
 #include "virtio/virtio.h"
 
-/* Everything the boot page tables map (see the arch's start code). */
-#define BOOT_MAPPED_LIMIT (1ULL << 32)
-
 static void print_memory(void)
 {
 	struct page_stats st;
@@ -85,7 +82,7 @@ void kmain(void)
 	kprintf("pv: clock %s, timer %s, console %s\n",
 		pv_ops.clock_name, pv_ops.timer_name, pv_ops.console_name);
 
-	vm_boot_init(BOOT_MAPPED_LIMIT);
+	vm_boot_init(BOOT_DIRECT_MAP_END);
 	kmem_init(&kmem_page_backend);
 	kmap_init();
 	vm_boot_add_high();

@@ -20,6 +20,10 @@
 #define IOREMAP_BASE     0xffffc00000000000UL
 #define IOREMAP_SIZE     (1UL << 40)
 
+/* The boot page tables (boot/start.S) map physical 0..4 GiB in the direct
+ * map; the page allocator uses only that much until kmap_init() is done. */
+#define BOOT_DIRECT_MAP_END (1ULL << 32)
+
 #ifndef __ASSEMBLER__
 #include <kern/types.h>
 static inline void *phys_to_virt(paddr_t pa)

@@ -51,7 +51,9 @@ static void serial_write(struct console *con, const char *buf, size_t len)
 		serial_putc(buf[i]);
 }
 
-static struct console serial_console = { .name = "com1", .write = serial_write };
+static struct console serial_console = {
+	.name = "com1", .write = serial_write, .is_early = true,
+};
 
 static void serial_irq(void *arg)
 {

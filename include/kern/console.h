@@ -13,6 +13,9 @@ struct console {
 	/* Write len bytes; may be called with interrupts disabled. */
 	void (*write)(struct console *con, const char *buf, size_t len);
 	void *priv;
+	/* The same device as pv_ops.early_putc: it has printed the boot log
+	 * already, so registration does not replay it. */
+	bool is_early;
 	struct console *next;
 };
 

@@ -3,7 +3,7 @@
  * A test is a function registered with KTEST(name) in tests/ktest/.  The
  * command line word "ktest" runs them all, "ktest=a,b" a subset.  Results are
  * printed as TAP ("ok N - name" / "not ok N - name"), then a final
- * "N passed, M failed" line, then the machine powers off with a status that
+ * "N passed, M failed" line (", K skipped" added when some were skipped), then the machine powers off with a status that
  * says which.
  *
  * KT_EXPECT records a failure and goes on; KT_ASSERT records a failure and
@@ -27,6 +27,10 @@ struct ktest {
 void ktest_fail(const char *file, int line, const char *what);
 /* printf-style diagnostic line, printed as a TAP comment ("# ..."). */
 void ktest_note(const char *fmt, ...) __printf(1, 2);
+/* Mark the running test skipped (it could not run here, e.g. a device is
+ * missing); the runner reports "ok N - name # SKIP reason".  The test
+ * should return right after. */
+void ktest_skip(const char *fmt, ...) __printf(1, 2);
 
 #define KT_EXPECT(cond) \
 	do { if (!(cond)) ktest_fail(__FILE__, __LINE__, #cond); } while (0)

@@ -9,10 +9,16 @@
 
 #define BACKTRACE_DEPTH_MAX 32
 
-void backtrace_print(uintptr_t pc, uintptr_t fp)
+__attribute__((noinline)) void backtrace_print(uintptr_t pc, uintptr_t fp)
 {
 	if (!fp) {
-		fp = (uintptr_t)__builtin_frame_address(0);
+		/* Start at our caller: its pc is our return address, its frame
+		 * the one our frame record links to. */
+		uint64_t caller_fp;
+		uintptr_t own = (uintptr_t)__builtin_frame_address(0);
+		if (!arch_probe_read64((void *)(own + FRAME_PREV_FP), &caller_fp))
+			return;
+		fp = caller_fp;
 		pc = (uintptr_t)__builtin_return_address(0);
 	}
 	kprintf("  backtrace:\n");

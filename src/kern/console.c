@@ -2,7 +2,10 @@
  *
  * Output: every registered console gets every byte, with "\n" expanded to
  * "\r\n" because the far end is usually a raw terminal.  Before the first
- * console registers, bytes go to the pv early console.
+ * console registers, bytes go to the pv early console.  The first
+ * BOOT_LOG_SIZE bytes are also kept, and replayed to each console when it
+ * registers, so a console that appears late (a virtio console found on the
+ * PCI bus) still shows the boot from its first line.
  *
  * Input: drivers push received bytes from interrupt context; readers pop
  * them.  The ring drops new bytes when full rather than overwrite unread
@@ -14,6 +17,10 @@
 
 static struct console *consoles;
 
+#define BOOT_LOG_SIZE 8192
+static char boot_log[BOOT_LOG_SIZE];
+static size_t boot_log_len;
+
 #define INPUT_RING 256
 static char input_ring[INPUT_RING];
 static volatile unsigned input_head, input_tail;   /* head: next write */
@@ -21,6 +28,11 @@ static volatile unsigned input_head, input_tail;   /* head: next write */
 void console_register(struct console *con)
 {
 	irqflags_t f = arch_irq_save();
+	/* The early console already showed the log: only replay it to consoles
+	 * that did not. */
+	bool was_early = !consoles && pv_ops.early_putc;
+	if (!(was_early && con->is_early))
+		con->write(con, boot_log, boot_log_len);
 	con->next = NULL;
 	struct console **pp = &consoles;
 	while (*pp)
@@ -43,6 +55,10 @@ void console_unregister(struct console *con)
 
 static void write_all(const char *buf, size_t len)
 {
+	size_t keep = MIN(len, BOOT_LOG_SIZE - boot_log_len);
+	for (size_t i = 0; i < keep; i++)
+		boot_log[boot_log_len++] = buf[i];
+
 	if (!consoles) {
 		if (pv_ops.early_putc)
 			for (size_t i = 0; i < len; i++)

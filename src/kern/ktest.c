@@ -13,6 +13,7 @@
 extern const struct ktest __ktests_start[], __ktests_end[];
 
 static unsigned current_failures;
+static char current_skip[96];
 
 void ktest_fail(const char *file, int line, const char *what)
 {
@@ -28,6 +29,16 @@ void ktest_note(const char *fmt, ...)
 	kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	kprintf("# %s\n", buf);
+}
+
+void ktest_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(current_skip, sizeof(current_skip), fmt, ap);
+	va_end(ap);
+	if (!current_skip[0])
+		strlcpy(current_skip, "skipped", sizeof(current_skip));
 }
 
 static bool selected(const struct ktest *t, const char *sel, size_t len)
@@ -64,7 +75,7 @@ static unsigned report_unknown(const char *sel, size_t len)
 
 void ktest_run(const char *sel, size_t len)
 {
-	unsigned planned = 0, passed = 0, failed = 0, n = 0;
+	unsigned planned = 0, passed = 0, failed = 0, skipped = 0, n = 0;
 
 	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
 		planned += selected(t, sel, len);
@@ -75,6 +86,7 @@ void ktest_run(const char *sel, size_t len)
 		if (!selected(t, sel, len))
 			continue;
 		current_failures = 0;
+		current_skip[0] = '\0';
 		uint64_t t0 = clock_ns();
 		t->fn();
 		uint64_t us = (clock_ns() - t0) / 1000;
@@ -82,12 +94,18 @@ void ktest_run(const char *sel, size_t len)
 		if (current_failures) {
 			failed++;
 			kprintf("not ok %u - %s (%llu us)\n", n, t->name, (unsigned long long)us);
+		} else if (current_skip[0]) {
+			skipped++;
+			kprintf("ok %u - %s # SKIP %s\n", n, t->name, current_skip);
 		} else {
 			passed++;
 			kprintf("ok %u - %s (%llu us)\n", n, t->name, (unsigned long long)us);
 		}
 	}
-	kprintf("%u passed, %u failed\n", passed, failed);
+	if (skipped)
+		kprintf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	else
+		kprintf("%u passed, %u failed\n", passed, failed);
 	arch_irq_disable();
 	pv_shutdown(failed ? 1 : 0);
 }

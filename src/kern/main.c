@@ -75,8 +75,10 @@ static void run_boot_actions(void)
 
 void kmain(void)
 {
-	pv_init();
+	/* The arch's early console is up (see arch_pv_native), so the banner can
+	 * come first, before anything the hypervisor detection prints. */
 	kprintf("machv %s (%s) booting via %s\n", MACHV_VERSION, arch_name(), boot_info.loader);
+	pv_init();
 	cmdline_init(boot_info.cmdline);
 	print_boot_info();
 	kprintf("pv: clock %s, timer %s, console %s\n",

@@ -1,0 +1,144 @@
+/* The native monotonic clock: the TSC, scaled to nanoseconds.
+ *
+ * The frequency comes from the first source that states it:
+ *   1. a hypervisor interface hv/ found (kvmclock, via machine/tsc.h);
+ *   2. the hypervisor timing leaf 0x40000010 (eax = TSC kHz), which KVM
+ *      (vmware-cpuid-freq), VMware and others fill for the *virtual* TSC,
+ *      scaling included;
+ *   3. CPUID 0x15 (TSC/crystal ratio times the crystal frequency, the crystal
+ *      taken from 0x16 or a known model when the CPU leaves it 0);
+ *   4. a measurement against the PIT (3 x 10 ms, keep the shortest: delays
+ *      only ever lengthen a run);
+ *   5. a conservative guess, loudly.
+ *
+ * Conversion: ns = (tsc * mult) >> 32 with a 128-bit product, mult =
+ * 10^9 * 2^32 / hz.  The product cannot overflow; the result wraps only
+ * after 2^64 ns (584 years), so clock_ns never goes backwards in practice.
+ * Until tsc_init() runs, mult is 0 and the clock reads 0. */
+#include <kern/arch.h>
+#include <kern/printf.h>
+#include <kern/timer.h>
+#include <machine/cpu.h>
+#include <machine/tsc.h>
+#include "platform.h"
+
+#define GUESS_HZ 2000000000ULL   /* only when nothing better is known */
+#define PIT_RUNS 3
+#define PIT_TICKS_10MS (PIT_HZ / 100)
+
+static uint64_t known_hz;
+static const char *known_source;
+static uint64_t freq_hz;
+static uint64_t mult;
+static const char *source = "not yet measured";
+
+uint64_t tsc_hz(void) { return freq_hz; }
+
+void tsc_set_known_hz(uint64_t hz, const char *from)
+{
+	known_hz = hz;
+	known_source = from;
+}
+
+static inline uint64_t rdtsc_ordered(void)
+{
+	/* lfence keeps rdtsc from running ahead of earlier loads. */
+	__asm__ volatile("lfence" ::: "memory");
+	return rdtsc();
+}
+
+uint64_t tsc_clock_ns(void)
+{
+	return (uint64_t)(((unsigned __int128)rdtsc_ordered() * mult) >> 32);
+}
+
+uint64_t tsc_ns_to_ticks(uint64_t ns)
+{
+	/* Split so that no intermediate exceeds 64 bits for any sane hz. */
+	return ns / NSEC_PER_SEC * freq_hz + (ns % NSEC_PER_SEC) * freq_hz / NSEC_PER_SEC;
+}
+
+static bool plausible(uint64_t hz) { return hz >= 1000000 && hz <= 100000000000ULL; }
+
+static uint64_t from_hypervisor_leaf(void)
+{
+	if (!(cpuid(1, 0).ecx & CPUID1_ECX_HYPERVISOR))
+		return 0;
+	if (cpuid(0x40000000, 0).eax < 0x40000010)
+		return 0;
+	return (uint64_t)cpuid(0x40000010, 0).eax * 1000;
+}
+
+/* Crystal frequencies of CPUs that report ratio but not crystal in 0x15
+ * (SDM vol. 3, 20.7.3, table "Nominal Core Crystal Clock Frequency"). */
+static uint64_t known_crystal_hz(void)
+{
+	struct cpuid_regs r = cpuid(1, 0);
+	unsigned family = (r.eax >> 8) & 0xf;
+	unsigned model = ((r.eax >> 4) & 0xf) | ((r.eax >> 12) & 0xf0);
+	if (family != 6)
+		return 0;
+	switch (model) {
+	case 0x4e: case 0x5e: case 0x8e: case 0x9e:   /* Skylake/Kaby Lake client */
+		return 24000000;
+	case 0x5f:                                    /* Denverton */
+		return 25000000;
+	case 0x5c:                                    /* Goldmont */
+		return 19200000;
+	}
+	return 0;
+}
+
+static uint64_t from_cpuid_15(void)
+{
+	uint32_t max = cpuid(0, 0).eax;
+	if (max < 0x15)
+		return 0;
+	struct cpuid_regs r = cpuid(0x15, 0);
+	if (!r.eax || !r.ebx)
+		return 0;
+	uint64_t crystal = r.ecx;
+	if (!crystal && max >= 0x16) {
+		/* Base frequency (MHz) is the TSC frequency itself. */
+		uint64_t base_mhz = cpuid(0x16, 0).eax & 0xffff;
+		if (base_mhz)
+			return base_mhz * 1000000;
+	}
+	if (!crystal)
+		crystal = known_crystal_hz();
+	return crystal * r.ebx / r.eax;
+}
+
+static uint64_t from_pit(void)
+{
+	uint64_t best = 0;
+	for (int i = 0; i < PIT_RUNS; i++) {
+		uint64_t t = pit_measure_tsc(PIT_TICKS_10MS);
+		if (t && (!best || t < best))
+			best = t;
+	}
+	return best * PIT_HZ / PIT_TICKS_10MS;
+}
+
+void tsc_init(void)
+{
+	uint64_t hz;
+	if (plausible(hz = known_hz)) {
+		source = known_source;
+	} else if (plausible(hz = from_hypervisor_leaf())) {
+		source = "hypervisor leaf 0x40000010";
+	} else if (plausible(hz = from_cpuid_15())) {
+		source = "cpuid 0x15";
+	} else if (plausible(hz = from_pit())) {
+		source = "PIT calibration";
+	} else {
+		hz = GUESS_HZ;
+		source = "a GUESS";
+		kprintf("tsc: WARNING: no CPUID leaf gives the TSC frequency and no PIT "
+			"answers; assuming %llu MHz: time will be wrong\n", GUESS_HZ / 1000000);
+	}
+	freq_hz = hz;
+	mult = (NSEC_PER_SEC << 32) / hz;
+	kprintf("tsc: %llu.%03llu MHz from %s\n", (unsigned long long)(hz / 1000000),
+		(unsigned long long)(hz % 1000000 / 1000), source);
+}

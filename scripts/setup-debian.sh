@@ -21,10 +21,13 @@ packages=(
 )
 backports=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils)
 
+# Everything installed already, and QEMU new enough?
 stamp_ok() {
-  dpkg-query -W -f='${Status}\n' "${packages[@]}" "${backports[@]}" 2>/dev/null |
-    grep -vc 'install ok installed' | grep -qx 0 &&
-    qemu-system-x86_64 --version | grep -Eq 'version (9|[1-9][0-9])\.'
+  local missing
+  missing=$(dpkg-query -W -f='${Status}\n' "${packages[@]}" "${backports[@]}" 2>&1 |
+    awk '$0 != "install ok installed" {n++} END {print n + 0}')
+  [ "$missing" -eq 0 ] &&
+    qemu-system-x86_64 --version 2>/dev/null | grep -Eq 'version (9|[1-9][0-9])\.'
 }
 
 if stamp_ok; then

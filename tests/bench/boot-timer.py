@@ -25,7 +25,7 @@ import sys
 import time
 
 QEMU = "qemu-system-x86_64"
-SUMMARY = re.compile(rb"^\d+ passed, \d+ failed$")
+SUMMARY = re.compile(rb"^\d+ passed, \d+ failed(, \d+ skipped)?$")
 BANNER = re.compile(rb"^machv .* booting via ")
 UP_IN = re.compile(rb"^machv: up in (\d+) us$")
 

@@ -110,6 +110,8 @@ unsigned virtio_device_count(void);
  * empty slot (device id 0, ignored quietly); K_ENODEV if the window holds
  * no usable virtio-mmio device (a message says why). */
 int virtio_mmio_probe(paddr_t base, size_t size, unsigned irq);
+/* Probe every "virtio,mmio" node of a device tree (transport/mmio_dt.c). */
+void virtio_mmio_probe_dt(const void *dtb);
 /* Probe every virtio_mmio.device= entry of the kernel command line. */
 void virtio_mmio_probe_cmdline(void);
 /* Register the virtio-pci driver with the PCI layer (from virtio_init). */

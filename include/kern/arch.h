@@ -63,6 +63,11 @@ int arch_irq_attach(unsigned line, unsigned flags, irq_handler_t handler, void *
 /* Allocate a message-signalled interrupt; fills the address/data to program
  * into the device.  K_ENODEV where the platform has no MSI. */
 int arch_msi_alloc(irq_handler_t handler, void *arg, uint64_t *addr, uint32_t *data);
+/* Translate a device-tree interrupt specifier (cells[0..ncells) of
+ * controller node `controller`) into a line for arch_irq_attach() and its
+ * IRQ_* flags.  K_ENODEV where the platform has no device tree. */
+int arch_dt_irq_decode(const void *dtb, int controller, const uint32_t *cells,
+		       int ncells, unsigned *line, unsigned *flags);
 /* Raise a software interrupt on this CPU that runs handler (for self-tests of
  * the delivery path).  Returns K_ENODEV if unsupported. */
 int arch_self_interrupt(irq_handler_t handler, void *arg);

@@ -15,6 +15,14 @@
 struct virtio_console_port;
 struct virtio_driver;
 
+/* Output buffering: this many bytes can be in flight at the device, and a
+ * writer that finds them all out waits this long before declaring the
+ * console stuck and dropping output (until the device takes a buffer back). */
+#define VIRTIO_CONSOLE_TX_BUFS     32
+#define VIRTIO_CONSOLE_BUF_SIZE    256
+#define VIRTIO_CONSOLE_TX_INFLIGHT (VIRTIO_CONSOLE_TX_BUFS * VIRTIO_CONSOLE_BUF_SIZE)
+#define VIRTIO_CONSOLE_STALL_NS    1000000000ULL
+
 extern const struct virtio_driver virtio_console_driver;
 
 struct virtio_console_stats {

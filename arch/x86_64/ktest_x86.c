@@ -96,19 +96,25 @@ KTEST(x86_pci_cfg_widths)
 KTEST(x86_clock_vs_pit)
 {
 	/* 10 ms of PIT time must read as about 10 ms on the kernel clock
-	 * (whichever clock pv chose).  TCG adds overhead, never removes it. */
-	irqflags_t f = arch_irq_save();
-	uint64_t t0 = clock_ns();
-	uint64_t ticks = pit_measure_tsc(PIT_HZ / 100);
-	uint64_t t1 = clock_ns();
-	arch_irq_restore(f);
-	if (!ticks) {
-		ktest_skip("no PIT on this machine");
-		return;
+	 * (whichever clock pv chose).  A busy host can only stretch one
+	 * measurement (the vCPU is descheduled while polling), never shrink it,
+	 * so the best of three is judged. */
+	uint64_t best = UINT64_MAX;
+	for (int i = 0; i < 3; i++) {
+		irqflags_t f = arch_irq_save();
+		uint64_t t0 = clock_ns();
+		uint64_t ticks = pit_measure_tsc(PIT_HZ / 100);
+		uint64_t t1 = clock_ns();
+		arch_irq_restore(f);
+		if (!ticks) {
+			ktest_skip("no PIT on this machine");
+			return;
+		}
+		best = MIN(best, t1 - t0);
 	}
-	uint64_t ms_x100 = (t1 - t0) / (NSEC_PER_MSEC / 100);
+	uint64_t ms_x100 = best / (NSEC_PER_MSEC / 100);
 	ktest_note("10 ms of PIT = %llu.%02llu ms of clock", (unsigned long long)(ms_x100 / 100),
 		   (unsigned long long)(ms_x100 % 100));
-	KT_EXPECT(t1 - t0 >= 9 * NSEC_PER_MSEC);
-	KT_EXPECT(t1 - t0 <= 15 * NSEC_PER_MSEC);
+	KT_EXPECT(best >= 9 * NSEC_PER_MSEC);
+	KT_EXPECT(best <= 15 * NSEC_PER_MSEC);
 }

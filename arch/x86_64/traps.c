@@ -148,5 +148,5 @@ void x86_trap(struct trap_frame *tf)
 		return;
 	dump_frame(tf);
 	kprintf("machv: stopping\n");
-	pv_shutdown(1);
+	kernel_poweroff(1);
 }

@@ -12,6 +12,8 @@ struct console {
 	const char *name;
 	/* Write len bytes; may be called with interrupts disabled. */
 	void (*write)(struct console *con, const char *buf, size_t len);
+	/* Optional: wait (bounded) until written bytes have left the machine. */
+	void (*flush)(struct console *con);
 	void *priv;
 	/* The same device as pv_ops.early_putc: it has printed the boot log
 	 * already, so registration does not replay it. */
@@ -23,6 +25,9 @@ void console_register(struct console *con);
 void console_unregister(struct console *con);
 /* Write to every console (and to the early console until a real one exists). */
 void console_write(const char *buf, size_t len);
+
+/* Flush every console that can be flushed (before power-off). */
+void console_flush(void);
 
 /* Called by drivers (usually from interrupt context) with received bytes. */
 void console_input(const char *buf, size_t len);

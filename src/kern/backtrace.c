@@ -23,10 +23,14 @@ __attribute__((noinline)) void backtrace_print(uintptr_t pc, uintptr_t fp)
 	}
 	kprintf("  backtrace:\n");
 	for (int depth = 0; depth < BACKTRACE_DEPTH_MAX && pc; depth++) {
+		/* Frames after the first hold return addresses, which point past
+		 * the call: after a call to a noreturn function that is already
+		 * the next function, so look up the call instruction instead. */
+		uintptr_t lookup = depth ? pc - 1 : pc;
 		uintptr_t off;
-		const char *sym = ksym_lookup(pc, &off);
+		const char *sym = ksym_lookup(lookup, &off);
 		kprintf("    #%-2d %016lx %s+%#lx\n", depth, (unsigned long)pc,
-			sym ? sym : "?", sym ? (unsigned long)off : 0UL);
+			sym ? sym : "?", sym ? (unsigned long)(off + (pc - lookup)) : 0UL);
 		uint64_t next_fp, ret;
 		if (!fp || (fp & 7) ||
 		    !arch_probe_read64((void *)(fp + FRAME_PREV_FP), &next_fp) ||

@@ -84,6 +84,13 @@ void console_write(const char *buf, size_t len)
 	arch_irq_restore(f);
 }
 
+void console_flush(void)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		if (c->flush)
+			c->flush(c);
+}
+
 void console_input(const char *buf, size_t len)
 {
 	irqflags_t f = arch_irq_save();

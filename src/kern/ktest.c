@@ -5,6 +5,7 @@
 #include <kern/arch.h>
 #include <kern/cmdline.h>
 #include <kern/ktest.h>
+#include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/timer.h>
@@ -106,6 +107,5 @@ void ktest_run(const char *sel, size_t len)
 		kprintf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
 	else
 		kprintf("%u passed, %u failed\n", passed, failed);
-	arch_irq_disable();
-	pv_shutdown(failed ? 1 : 0);
+	kernel_poweroff(failed ? 1 : 0);
 }

@@ -69,7 +69,7 @@ static void run_boot_actions(void)
 	}
 	if (cmdline_has("poweroff")) {
 		kprintf("machv: poweroff requested\n");
-		pv_shutdown(0);
+		kernel_poweroff(0);
 	}
 }
 

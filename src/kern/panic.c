@@ -3,20 +3,27 @@
  * sees the failure at once instead of waiting for a timeout. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
+#include <kern/console.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include "pv/pv.h"
 
 static bool panicking;
 
+void kernel_poweroff(int status)
+{
+	arch_irq_disable();
+	console_flush();
+	pv_shutdown(status);
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
 	arch_irq_disable();
-	if (panicking) {            /* a panic while panicking: stop quietly */
+	if (panicking)              /* a panic while panicking: stop quietly */
 		pv_shutdown(1);
-	}
 	panicking = true;
 	kprintf("\nmachv: panic: ");
 	va_start(ap, fmt);
@@ -24,5 +31,5 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n");
 	backtrace_print(0, 0);
-	pv_shutdown(1);
+	kernel_poweroff(1);
 }

@@ -71,7 +71,10 @@ void kmap_init(void)
 	map_image(_text, _etext, PROT_RX, "kernel text");
 	map_image(_rodata, _erodata, PROT_R, "kernel rodata");
 	map_image(_data, _ebss, PROT_RW, "kernel data");
-	map_image(_ebss, _kernel_end, PROT_R, "kernel symbols");
+	/* The symbol table starts on the page after .bss ends (.bss need not
+	 * end on a page boundary; its last page is mapped with the data). */
+	map_image((const char *)ALIGN_UP((vaddr_t)_ebss, PAGE_SIZE), _kernel_end,
+		  PROT_R, "kernel symbols");
 
 	arch_mmu_activate(kernel_pt.root);
 	kernel_pt_live = true;

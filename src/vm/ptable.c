@@ -240,6 +240,7 @@ int ptable_map(struct ptable *pt, vaddr_t va, paddr_t pa, size_t len, unsigned p
 
 	struct walk w = { .pt = pt, .delta = pa - va, .prot = prot };
 	int rc = map_walk(&w, pt->root, top_level(), va, last);
+	pte_publish();
 	if (rc != K_OK) {
 		/* Undo: the range was empty before, so unmapping all of it removes
 		 * exactly what we added, tables created for it included. */

@@ -365,7 +365,7 @@ END_TEST
 
 START_TEST(output_waits_for_a_slow_device)
 {
-	static char big[8 * 256 + 100];
+	static char big[VIRTIO_CONSOLE_TX_INFLIGHT + 100];
 	struct virtio_console_stats st;
 	memset(big, 'x', sizeof(big));
 	struct virtio_console_port *p = bring_up();
@@ -380,23 +380,23 @@ END_TEST
 
 START_TEST(stalled_device_drops_without_hanging)
 {
-	static char big[3000];
+	static char big[VIRTIO_CONSOLE_TX_INFLIGHT + 952];
 	struct virtio_console_stats st;
 	memset(big, 'y', sizeof(big));
 	struct virtio_console_port *p = bring_up();
 	klog_len = 0;
 	fd.stall_tx = true;
 	uint64_t t0 = clock_ns();
-	ck_assert_int_eq(virtio_console_write(p, big, sizeof(big)), 8 * 256);
+	ck_assert_int_eq(virtio_console_write(p, big, sizeof(big)), VIRTIO_CONSOLE_TX_INFLIGHT);
 	uint64_t t1 = clock_ns();
-	ck_assert_uint_ge(t1 - t0, 150 * NSEC_PER_MSEC);
-	ck_assert_uint_lt(t1 - t0, 2 * NSEC_PER_SEC);
+	ck_assert_uint_ge(t1 - t0, VIRTIO_CONSOLE_STALL_NS * 3 / 4);
+	ck_assert_uint_lt(t1 - t0, VIRTIO_CONSOLE_STALL_NS + NSEC_PER_SEC);
 	ck_assert_uint_eq(klog_len, 0);   /* no printing from inside a console */
 	/* Once stalled, no more waiting. */
 	ck_assert_int_eq(virtio_console_write(p, "z", 1), 0);
 	ck_assert_uint_lt(clock_ns() - t1, 50 * NSEC_PER_MSEC);
 	virtio_console_get_stats(p, &st);
-	ck_assert_uint_eq(st.tx_dropped, sizeof(big) - 8 * 256 + 1);
+	ck_assert_uint_eq(st.tx_dropped, sizeof(big) - VIRTIO_CONSOLE_TX_INFLIGHT + 1);
 	/* The device recovers: output flows again. */
 	fd.stall_tx = false;
 	fake_tx_process();

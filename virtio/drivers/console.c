@@ -29,11 +29,16 @@
 
 #define MAX_PORTS   8
 #define RX_BUFS     8
-#define TX_BUFS     8
-#define BUF_SIZE    256              /* (RX_BUFS + TX_BUFS) * BUF_SIZE <= PAGE_SIZE */
+#define TX_BUFS     VIRTIO_CONSOLE_TX_BUFS      /* bits of tx_busy */
+#define BUF_SIZE    VIRTIO_CONSOLE_BUF_SIZE
+#define BUF_ORDER   2                /* (RX_BUFS + TX_BUFS) * BUF_SIZE fits in 4 pages */
 #define QUEUE_SIZE  64               /* ring entries; >= RX_BUFS, TX_BUFS */
 #define INPUT_RING  512              /* a power of 2 */
-#define TX_STALL_NS (200 * NSEC_PER_MSEC)
+/* How long a writer waits for the device before declaring the console
+ * stuck.  Long, because the host side can be merely slow: QEMU handles a
+ * notification on its main loop, which a busy host may not run for a good
+ * fraction of a second. */
+#define TX_STALL_NS VIRTIO_CONSOLE_STALL_NS
 #define TX_SPIN_MAX 100000000UL      /* in case the clock does not run yet */
 
 #define RECEIVEQ  0
@@ -42,9 +47,9 @@
 struct virtio_console_port {
 	struct virtio_device *dev;
 	struct virtqueue *rx, *tx;
-	char *bufs;                  /* RX_BUFS then TX_BUFS buffers, one page */
+	char *bufs;                  /* RX_BUFS then TX_BUFS buffers, 2^BUF_ORDER pages */
 	paddr_t bufs_pa;
-	unsigned tx_busy;            /* bitmap of transmit buffers at the device */
+	uint32_t tx_busy;            /* bitmap of transmit buffers at the device */
 	bool raw;                    /* claimed: out of kernel logging and input */
 	bool stalled;                /* the device stopped taking output */
 	struct console con;
@@ -57,8 +62,8 @@ struct virtio_console_port {
 static struct virtio_console_port *ports[MAX_PORTS];
 static int nports;
 
-_Static_assert((RX_BUFS + TX_BUFS) * BUF_SIZE <= PAGE_SIZE, "buffers fit a page");
-_Static_assert(TX_BUFS <= 8 * sizeof(unsigned), "tx_busy bitmap");
+_Static_assert((RX_BUFS + TX_BUFS) * BUF_SIZE <= (PAGE_SIZE << BUF_ORDER), "buffers fit their pages");
+_Static_assert(TX_BUFS <= 32, "tx_busy bitmap");
 
 static char *buf_va(struct virtio_console_port *p, unsigned i) { return p->bufs + i * BUF_SIZE; }
 static paddr_t buf_pa(struct virtio_console_port *p, unsigned i) { return p->bufs_pa + i * BUF_SIZE; }
@@ -151,6 +156,23 @@ int virtio_console_write(struct virtio_console_port *p, const char *buf, size_t 
 	done = port_write(p, buf, len);
 	arch_irq_restore(flags);
 	return (int)done;
+}
+
+/* Wait (bounded) until the device has taken every buffer written so far:
+ * called before power-off, so the last lines are not lost in flight. */
+static void console_flush_cb(struct console *con)
+{
+	struct virtio_console_port *p = con->priv;
+	irqflags_t flags = arch_irq_save();
+	uint64_t deadline = clock_ns() + TX_STALL_NS;
+
+	for (unsigned long spins = 0; spins < TX_SPIN_MAX && p->tx_busy; spins++) {
+		tx_reclaim(p);
+		if (clock_ns() > deadline)
+			break;
+		arch_cpu_relax();
+	}
+	arch_irq_restore(flags);
 }
 
 static void console_write_cb(struct console *con, const char *buf, size_t len)
@@ -261,7 +283,7 @@ static int console_probe(struct virtio_device *dev)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return K_ENOMEM;
-	pa = page_alloc(0);
+	pa = page_alloc(BUF_ORDER);
 	if (pa == PADDR_NONE) {
 		kfree(p);
 		return K_ENOMEM;
@@ -280,7 +302,7 @@ static int console_probe(struct virtio_device *dev)
 	for (unsigned i = 0; err == 0 && i < RX_BUFS; i++)
 		err = rx_post(p, i);
 	if (err < 0) {
-		page_free(pa, 0);
+		page_free(pa, BUF_ORDER);
 		kfree(p);
 		return err;
 	}
@@ -297,6 +319,7 @@ static void console_start(struct virtio_device *dev)
 
 	p->con.name = p->name;
 	p->con.write = console_write_cb;
+	p->con.flush = console_flush_cb;
 	p->con.priv = p;
 	console_register(&p->con);
 }

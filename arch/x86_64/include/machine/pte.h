@@ -50,4 +50,8 @@ static inline unsigned pte_prot(pte_t e)
 	return p;
 }
 
+/* Make entries just written visible to the page walker.  x86 walks see
+ * ordinary stores in program order and never cache non-present entries. */
+static inline void pte_publish(void) { __asm__ volatile("" ::: "memory"); }
+
 #endif

@@ -1,0 +1,169 @@
+/* Exceptions on aarch64.
+ *
+ * IRQs go to the GIC driver.  A synchronous exception at EL1 first
+ * consults the exception table, so code that expects a fault
+ * (arch_probe_read64, an SMCCC call the firmware refuses, the semihosting
+ * probe) resumes at its fixup; brk is counted and skipped.  Anything else is
+ * a kernel bug: print the syndrome (exception class by name, fault status),
+ * the fault address, every register and a backtrace, and power off with the
+ * failure status.  Exceptions from EL0 get the same report until user space
+ * exists. */
+#include <kern/arch.h>
+#include <kern/backtrace.h>
+#include <kern/panic.h>
+#include <kern/printf.h>
+#include <machine/cpu.h>
+#include <machine/pte.h>
+#include <machine/trap.h>
+#include "pv/pv.h"
+#include "platform.h"
+
+_Static_assert(__builtin_offsetof(struct trap_frame, sp) == TF_SP, "TF_SP");
+_Static_assert(__builtin_offsetof(struct trap_frame, elr) == TF_ELR, "TF_ELR");
+_Static_assert(__builtin_offsetof(struct trap_frame, spsr) == TF_SPSR, "TF_SPSR");
+_Static_assert(__builtin_offsetof(struct trap_frame, esr) == TF_ESR, "TF_ESR");
+_Static_assert(__builtin_offsetof(struct trap_frame, far) == TF_FAR, "TF_FAR");
+_Static_assert(__builtin_offsetof(struct trap_frame, kind) == TF_KIND, "TF_KIND");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
+
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+static const char *ec_name(unsigned ec)
+{
+	switch (ec) {
+	case 0x00: return "unknown reason (undefined instruction)";
+	case 0x01: return "trapped WFI/WFE";
+	case 0x07: return "SIMD/FP access";
+	case 0x0e: return "illegal execution state";
+	case 0x15: return "SVC from AArch64";
+	case 0x16: return "HVC from AArch64";
+	case 0x17: return "SMC from AArch64";
+	case 0x18: return "trapped MSR/MRS/system instruction";
+	case 0x19: return "SVE access";
+	case 0x1c: return "pointer authentication failure";
+	case 0x20: return "instruction abort from EL0";
+	case 0x21: return "instruction abort";
+	case 0x22: return "PC alignment fault";
+	case 0x24: return "data abort from EL0";
+	case 0x25: return "data abort";
+	case 0x26: return "SP alignment fault";
+	case 0x2c: return "floating-point exception";
+	case 0x2f: return "SError interrupt";
+	case 0x30: return "breakpoint from EL0";
+	case 0x31: return "breakpoint";
+	case 0x32: return "software step from EL0";
+	case 0x33: return "software step";
+	case 0x34: return "watchpoint from EL0";
+	case 0x35: return "watchpoint";
+	case 0x3c: return "BRK instruction";
+	default:   return "?";
+	}
+}
+
+static const char *const kind_names[4] = { "synchronous", "IRQ", "FIQ", "SError" };
+static const char *const source_names[4] = {
+	"EL1 on SP_EL0", "EL1", "EL0 (AArch64)", "EL0 (AArch32)",
+};
+
+/* The data/instruction fault status code, in words. */
+static void print_fault_status(unsigned fsc, char *buf, size_t len)
+{
+	unsigned level = fsc & 3;
+	switch (fsc >> 2) {
+	case 0: ksnprintf(buf, len, "address size fault, level %u", level); return;
+	case 1: ksnprintf(buf, len, "translation fault, level %u", level); return;
+	case 2: ksnprintf(buf, len, "access flag fault, level %u", level); return;
+	case 3: ksnprintf(buf, len, "permission fault, level %u", level); return;
+	}
+	switch (fsc) {
+	case 0x10: ksnprintf(buf, len, "synchronous external abort"); return;
+	case 0x21: ksnprintf(buf, len, "alignment fault"); return;
+	case 0x30: ksnprintf(buf, len, "TLB conflict abort"); return;
+	default:   ksnprintf(buf, len, "fault status %#x", fsc); return;
+	}
+}
+
+static bool is_abort(unsigned ec)
+{
+	return ec == EC_DABT_CUR || ec == EC_DABT_LOWER || ec == EC_IABT_CUR || ec == EC_IABT_LOWER;
+}
+
+static void dump_frame(const struct trap_frame *tf)
+{
+	unsigned type = tf->kind & 3, source = (unsigned)(tf->kind >> 2) & 3;
+	unsigned ec = ESR_EC(tf->esr);
+	uintptr_t off;
+	const char *sym = ksym_lookup(tf->elr, &off);
+
+	if (type == TRAP_SYNC)
+		kprintf("\nmachv: CPU exception: %s (EC %#x) from %s, ESR %#llx\n", ec_name(ec), ec,
+			source_names[source], (unsigned long long)tf->esr);
+	else
+		kprintf("\nmachv: CPU exception: unexpected %s from %s, ESR %#llx\n",
+			kind_names[type], source_names[source], (unsigned long long)tf->esr);
+	if (type == TRAP_SYNC && is_abort(ec)) {
+		char what[48];
+		unsigned iss = ESR_ISS(tf->esr);
+		print_fault_status(ISS_FSC(iss), what, sizeof(what));
+		bool fetch = ec == EC_IABT_CUR || ec == EC_IABT_LOWER;
+		kprintf("  fault address %#llx (%s, %s)\n", (unsigned long long)tf->far, what,
+			fetch ? "fetch" : iss & ISS_WNR ? "write" : "read");
+	}
+	kprintf("  pc  %016llx <%s+%#lx> spsr %llx\n", (unsigned long long)tf->elr,
+		sym ? sym : "?", sym ? (unsigned long)off : 0UL, (unsigned long long)tf->spsr);
+	for (int i = 0; i < 31; i += 4) {
+		kprintf(" ");
+		for (int j = i; j < i + 4 && j < 31; j++)
+			kprintf(" x%-2d %016llx", j, (unsigned long long)tf->x[j]);
+		if (i == 28)
+			kprintf(" sp  %016llx", (unsigned long long)tf->sp);
+		kprintf("\n");
+	}
+	kprintf("  sctlr %llx tcr %llx ttbr1 %llx\n", (unsigned long long)read_sysreg(sctlr_el1),
+		(unsigned long long)read_sysreg(tcr_el1), (unsigned long long)read_sysreg(ttbr1_el1));
+	backtrace_print(tf->elr, tf->x[29]);
+}
+
+static bool fixup(struct trap_frame *tf)
+{
+	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
+		if (e->fault_pc == tf->elr) {
+			tf->elr = e->fixup_pc;
+			return true;
+		}
+	}
+	return false;
+}
+
+static unsigned long breakpoints_seen;
+unsigned long aarch64_breakpoint_count(void) { return breakpoints_seen; }
+
+void aarch64_trap(struct trap_frame *tf)
+{
+	unsigned type = tf->kind & 3, source = tf->kind & ~3ul;
+
+	if (type == TRAP_IRQ && source == TRAP_FROM_EL1) {
+		gic_handle_irq();
+		return;
+	}
+	if (type == TRAP_SYNC && source == TRAP_FROM_EL1) {
+		if (ESR_EC(tf->esr) == EC_BRK) {
+			breakpoints_seen++;
+			tf->elr += 4;
+			return;
+		}
+		if (fixup(tf))
+			return;
+	}
+	dump_frame(tf);
+	kprintf("machv: stopping\n");
+	kernel_poweroff(1);
+}
+
+void traps_init(void)
+{
+	write_sysreg(vbar_el1, (uint64_t)exception_vectors);
+	isb();
+	/* head.S masked everything; SErrors can be reported from now on. */
+	__asm__ volatile("msr daifclr, #4" ::: "memory");
+}

@@ -1,0 +1,56 @@
+/* Small CPU services of the arch interface: the interrupt enable bit,
+ * identity, the fault-tolerant probe read, and switching page tables. */
+#include <kern/arch.h>
+#include <machine/csr.h>
+#include <machine/pte.h>
+#include <machine/trap.h>
+
+const char *arch_name(void) { return "riscv64"; }
+
+irqflags_t arch_irq_save(void)
+{
+	return csr_read_clear(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
+}
+
+void arch_irq_restore(irqflags_t f)
+{
+	if (f & SSTATUS_SIE)
+		csr_set(sstatus, SSTATUS_SIE);
+}
+
+void arch_irq_enable(void) { csr_set(sstatus, SSTATUS_SIE); }
+void arch_irq_disable(void) { csr_clear(sstatus, SSTATUS_SIE); }
+bool arch_irq_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
+
+/* Zihintpause's pause, which is a fence with an empty predecessor set:
+ * harts without the extension run it as a no-op fence. */
+void arch_cpu_relax(void) { __asm__ volatile(".4byte 0x0100000f" ::: "memory"); }
+
+/* The load at 1: may fault; the exception table sends it to 2:, which
+ * reports failure.  Success falls through with the value loaded. */
+bool arch_probe_read64(const void *addr, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned long ok = 1;
+	__asm__ volatile(
+		"1: ld %0, 0(%2)\n"
+		"   j 3f\n"
+		"2: li %1, 0\n"
+		"3:\n"
+		"   .pushsection .extable, \"a\"\n"
+		"   .balign 8\n"
+		"   .dword 1b, 2b\n"
+		"   .popsection\n"
+		: "+r"(v), "+r"(ok) : "r"(addr) : "memory");
+	if (ok)
+		*out = v;
+	return ok;
+}
+
+void arch_mmu_activate(paddr_t root)
+{
+	unsigned long mode = pt_levels() == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39;
+	sfence_vma_all();   /* the tables' stores before the walker reads them */
+	csr_write(satp, mode << SATP_MODE_SHIFT | ((root >> 12) & SATP_PPN_MASK));
+	sfence_vma_all();
+}

@@ -1,0 +1,106 @@
+/* Bringing up the riscv64 platform from the device tree, in dependency
+ * order:
+ *
+ *   PLIC (wired interrupts, the boot hart's S-mode context)
+ *   supervisor software interrupt (self-interrupts)
+ *   the timer interrupt (Sstc or SBI)
+ *   the 16550 UART as a console, its input through the PLIC
+ *   the test finisher (QEMU's failure exit status)
+ *
+ * then the devices: virtio-mmio from the device tree.  PCI (the virt
+ * machine's ECAM host bridge) and MSIs (AIA's IMSIC) are not driven yet. */
+#include <kern/arch.h>
+#include <kern/boot_info.h>
+#include <kern/errno.h>
+#include <kern/printf.h>
+#include <machine/csr.h>
+#include <machine/trap.h>
+#include "virtio/virtio.h"
+#include "riscv.h"
+
+/* --- self-interrupts ---------------------------------------------------
+ * The supervisor software interrupt, raised on this hart by setting
+ * sip.SSIP (writable from S-mode; an SBI IPI to oneself ends in the same
+ * bit).  Requests wait in a small ring that its handler drains in order. */
+
+#define SELF_RING 16
+
+static struct { irq_handler_t fn; void *arg; } self_ring[SELF_RING];
+static unsigned self_head, self_tail;    /* free-running; tail - head = queued */
+static bool self_ready;
+
+static void software_interrupt(void)
+{
+	csr_clear(sip, SIP_SSIP);
+	while (self_head != self_tail) {
+		unsigned i = self_head++ % SELF_RING;
+		self_ring[i].fn(self_ring[i].arg);
+	}
+}
+
+void self_interrupt_init(void)
+{
+	riscv_set_intr_handler(IRQ_S_SOFT, software_interrupt);
+	csr_clear(sip, SIP_SSIP);
+	csr_set(sie, SIE_SSIE);
+	self_ready = true;
+}
+
+int arch_self_interrupt(irq_handler_t handler, void *arg)
+{
+	if (!handler)
+		return K_EINVAL;
+	if (!self_ready)
+		return K_ENODEV;
+	irqflags_t f = arch_irq_save();
+	if (self_tail - self_head == SELF_RING) {
+		arch_irq_restore(f);
+		return K_EBUSY;
+	}
+	unsigned i = self_tail++ % SELF_RING;
+	self_ring[i].fn = handler;
+	self_ring[i].arg = arg;
+	csr_set(sip, SIP_SSIP);
+	arch_irq_restore(f);
+	return K_OK;
+}
+
+/* --- what this platform does not have (yet) ----------------------------- */
+
+int arch_msi_alloc(irq_handler_t handler, void *arg, uint64_t *addr, uint32_t *data)
+{
+	return K_ENODEV;   /* MSIs need AIA (IMSIC): a later issue */
+}
+
+uint32_t arch_pci_cfg_read(unsigned bus, unsigned dev, unsigned fn, unsigned off, unsigned width)
+{
+	return ~0u;        /* no PCI driven: every function reads as absent */
+}
+
+void arch_pci_cfg_write(unsigned bus, unsigned dev, unsigned fn, unsigned off, unsigned width,
+			uint32_t val)
+{
+}
+
+/* --- bring-up ------------------------------------------------------------ */
+
+extern char _text[], _kernel_end[];
+
+void arch_init_platform(void)
+{
+	const void *dtb = phys_to_virt(boot_info.dtb);
+	kprintf("riscv: boot hart %lu, %s paging, image at %#llx (%lu KiB)%s\n",
+		riscv_boot_hart, hart_mmu_name(), (unsigned long long)virt_to_phys(_text),
+		(unsigned long)(_kernel_end - _text) / 1024,
+		hart_has_ext("svpbmt") ? ", Svpbmt" : "");
+	plic_init(dtb);
+	self_interrupt_init();
+	riscv_timer_init();
+	uart_init(dtb);
+	finisher_init(dtb);
+}
+
+void arch_probe_devices(void)
+{
+	virtio_mmio_probe_dt(phys_to_virt(boot_info.dtb));
+}

@@ -92,7 +92,7 @@ int arch_irq_attach(unsigned line, unsigned flags, irq_handler_t handler, void *
 {
 	if (!handler || (flags & ~(IRQ_LEVEL | IRQ_ACTIVE_LOW)))
 		return K_EINVAL;
-	/* SGIs are the kernel's own (arch_self_interrupt); nothing inverts a
+	/* SGIs are the kernel's own (self_interrupt); nothing inverts a
 	 * low-active line in front of a GIC. */
 	if (line < FIRST_PPI || line >= GIC_MAX_INTID || (flags & IRQ_ACTIVE_LOW))
 		return K_EINVAL;

@@ -6,26 +6,20 @@
 #include <kern/boot_info.h>
 #include <kern/errno.h>
 #include <kern/printf.h>
+#include <kern/self_irq.h>
 #include "virtio/virtio.h"
 #include "platform.h"
 
 /* --- self-interrupts ---------------------------------------------------
- * One SGI serves every arch_self_interrupt() call: requests wait in a small
- * ring and the SGI's handler runs them in order. */
+ * One SGI serves every self_interrupt() request (kern/self_irq.h). */
 
 #define SELF_SGI  1
-#define SELF_RING 16
 
-static struct { irq_handler_t fn; void *arg; } self_ring[SELF_RING];
-static unsigned self_head, self_tail;    /* free-running; tail - head = queued */
 static bool self_ready;
 
 static void self_interrupt_handler(void *unused)
 {
-	while (self_head != self_tail) {
-		unsigned i = self_head++ % SELF_RING;
-		self_ring[i].fn(self_ring[i].arg);
-	}
+	self_interrupt_drain();
 }
 
 void self_interrupt_init(void)
@@ -36,22 +30,11 @@ void self_interrupt_init(void)
 	self_ready = rc == K_OK;
 }
 
-int arch_self_interrupt(irq_handler_t handler, void *arg)
+int arch_raise_self_interrupt(void)
 {
-	if (!handler)
-		return K_EINVAL;
 	if (!self_ready)
 		return K_ENODEV;
-	irqflags_t f = arch_irq_save();
-	if (self_tail - self_head == SELF_RING) {
-		arch_irq_restore(f);
-		return K_EBUSY;
-	}
-	unsigned i = self_tail++ % SELF_RING;
-	self_ring[i].fn = handler;
-	self_ring[i].arg = arg;
 	gic_send_self_sgi(SELF_SGI);
-	arch_irq_restore(f);
 	return K_OK;
 }
 

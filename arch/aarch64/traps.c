@@ -11,6 +11,7 @@
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
+#include <kern/extable.h>
 #include <kern/printf.h>
 #include <machine/cpu.h>
 #include <machine/pte.h>
@@ -26,7 +27,6 @@ _Static_assert(__builtin_offsetof(struct trap_frame, far) == TF_FAR, "TF_FAR");
 _Static_assert(__builtin_offsetof(struct trap_frame, kind) == TF_KIND, "TF_KIND");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 
-extern const struct extable_entry __extable_start[], __extable_end[];
 
 static const char *ec_name(unsigned ec)
 {
@@ -124,15 +124,13 @@ static void dump_frame(const struct trap_frame *tf)
 	backtrace_print(tf->elr, tf->x[29]);
 }
 
+/* An instruction allowed to fault (kern/extable.h) resumes at its fixup. */
 static bool fixup(struct trap_frame *tf)
 {
-	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-		if (e->fault_pc == tf->elr) {
-			tf->elr = e->fixup_pc;
-			return true;
-		}
-	}
-	return false;
+	uintptr_t to = extable_fixup(tf->elr);
+	if (to)
+		tf->elr = to;
+	return to != 0;
 }
 
 static unsigned long breakpoints_seen;

@@ -13,6 +13,7 @@
 #include <kern/boot_info.h>
 #include <kern/errno.h>
 #include <kern/printf.h>
+#include <kern/self_irq.h>
 #include <machine/csr.h>
 #include <machine/trap.h>
 #include "virtio/virtio.h"
@@ -21,21 +22,14 @@
 /* --- self-interrupts ---------------------------------------------------
  * The supervisor software interrupt, raised on this hart by setting
  * sip.SSIP (writable from S-mode; an SBI IPI to oneself ends in the same
- * bit).  Requests wait in a small ring that its handler drains in order. */
+ * bit), serves every self_interrupt() request (kern/self_irq.h). */
 
-#define SELF_RING 16
-
-static struct { irq_handler_t fn; void *arg; } self_ring[SELF_RING];
-static unsigned self_head, self_tail;    /* free-running; tail - head = queued */
 static bool self_ready;
 
 static void software_interrupt(void)
 {
 	csr_clear(sip, SIP_SSIP);
-	while (self_head != self_tail) {
-		unsigned i = self_head++ % SELF_RING;
-		self_ring[i].fn(self_ring[i].arg);
-	}
+	self_interrupt_drain();
 }
 
 void self_interrupt_init(void)
@@ -46,22 +40,11 @@ void self_interrupt_init(void)
 	self_ready = true;
 }
 
-int arch_self_interrupt(irq_handler_t handler, void *arg)
+int arch_raise_self_interrupt(void)
 {
-	if (!handler)
-		return K_EINVAL;
 	if (!self_ready)
 		return K_ENODEV;
-	irqflags_t f = arch_irq_save();
-	if (self_tail - self_head == SELF_RING) {
-		arch_irq_restore(f);
-		return K_EBUSY;
-	}
-	unsigned i = self_tail++ % SELF_RING;
-	self_ring[i].fn = handler;
-	self_ring[i].arg = arg;
 	csr_set(sip, SIP_SSIP);
-	arch_irq_restore(f);
 	return K_OK;
 }
 

@@ -14,12 +14,12 @@
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
+#include <kern/extable.h>
 #include <kern/printf.h>
 #include <machine/csr.h>
 #include <machine/trap.h>
 #include "pv/pv.h"
 
-extern const struct extable_entry __extable_start[], __extable_end[];
 extern char trap_entry[];
 
 static intr_handler_t intr_handlers[16];
@@ -84,15 +84,13 @@ static const char *const reg_names[32] = {
 	"t3", "t4", "t5", "t6",
 };
 
+/* An instruction allowed to fault (kern/extable.h) resumes at its fixup. */
 static bool fixup(struct trap_frame *tf)
 {
-	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-		if (e->fault_ip == tf->sepc) {
-			tf->sepc = e->fixup_ip;
-			return true;
-		}
-	}
-	return false;
+	uintptr_t to = extable_fixup(tf->sepc);
+	if (to)
+		tf->sepc = to;
+	return to != 0;
 }
 
 static void dump_frame(const struct trap_frame *tf)

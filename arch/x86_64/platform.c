@@ -12,6 +12,7 @@
 #include <kern/errno.h>
 #include <kern/pci.h>
 #include <kern/printf.h>
+#include <kern/self_irq.h>
 #include <machine/trap.h>
 #include "pv/pv.h"
 #include "virtio/virtio.h"
@@ -29,22 +30,13 @@ void native_time_ops(struct pv_ops *ops)
 }
 
 /* --- self-interrupts ---------------------------------------------------
- * One vector serves every arch_self_interrupt() call: requests wait in a
- * small ring and the vector's handler runs them in order, so repeated
- * calls do not use up vectors. */
+ * One vector serves every self_interrupt() request (kern/self_irq.h). */
 
-#define SELF_RING 16
-
-static struct { irq_handler_t fn; void *arg; } self_ring[SELF_RING];
-static unsigned self_head, self_tail;    /* free-running; tail - head = queued */
 static int self_vector = -1;
 
 static void self_interrupt_handler(struct trap_frame *tf, void *unused)
 {
-	while (self_head != self_tail) {
-		unsigned i = self_head++ % SELF_RING;
-		self_ring[i].fn(self_ring[i].arg);
-	}
+	self_interrupt_drain();
 }
 
 void self_interrupt_init(void)
@@ -54,22 +46,11 @@ void self_interrupt_init(void)
 		kprintf("lapic: no vector for self-interrupts\n");
 }
 
-int arch_self_interrupt(irq_handler_t handler, void *arg)
+int arch_raise_self_interrupt(void)
 {
-	if (!handler)
-		return K_EINVAL;
 	if (self_vector < 0)
 		return K_ENODEV;
-	irqflags_t f = arch_irq_save();
-	if (self_tail - self_head == SELF_RING) {
-		arch_irq_restore(f);
-		return K_EBUSY;
-	}
-	unsigned i = self_tail++ % SELF_RING;
-	self_ring[i].fn = handler;
-	self_ring[i].arg = arg;
 	lapic_self_ipi((uint8_t)self_vector);
-	arch_irq_restore(f);
 	return K_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
+#include <kern/extable.h>
 #include <kern/printf.h>
 #include <machine/cpu.h>
 #include <machine/trap.h>
@@ -22,7 +23,6 @@ struct idt_gate {
 
 static struct idt_gate idt[256] __aligned(16);
 extern const uint64_t trap_vector_table[256];
-extern const struct extable_entry __extable_start[], __extable_end[];
 
 static struct {
 	vector_handler_t fn;
@@ -77,15 +77,13 @@ static const char *const exception_names[32] = {
 	"virtualization", "control protection",
 };
 
+/* An instruction allowed to fault (kern/extable.h) resumes at its fixup. */
 static bool fixup(struct trap_frame *tf)
 {
-	for (const struct extable_entry *e = __extable_start; e < __extable_end; e++) {
-		if (e->fault_ip == tf->rip) {
-			tf->rip = e->fixup_ip;
-			return true;
-		}
-	}
-	return false;
+	uintptr_t to = extable_fixup(tf->rip);
+	if (to)
+		tf->rip = to;
+	return to != 0;
 }
 
 static void dump_frame(const struct trap_frame *tf)

@@ -68,9 +68,10 @@ int arch_msi_alloc(irq_handler_t handler, void *arg, uint64_t *addr, uint32_t *d
  * IRQ_* flags.  K_ENODEV where the platform has no device tree. */
 int arch_dt_irq_decode(const void *dtb, int controller, const uint32_t *cells,
 		       int ncells, unsigned *line, unsigned *flags);
-/* Raise a software interrupt on this CPU that runs handler (for self-tests of
- * the delivery path).  Returns K_ENODEV if unsupported. */
-int arch_self_interrupt(irq_handler_t handler, void *arg);
+/* Raise this CPU's self-interrupt, whose handler calls
+ * self_interrupt_drain() (kern/self_irq.h).  K_ENODEV if the platform has
+ * not set one up. */
+int arch_raise_self_interrupt(void);
 
 /* --- Buses and devices ----------------------------------------------- */
 

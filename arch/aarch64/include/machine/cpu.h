@@ -74,13 +74,6 @@ static inline uint64_t mpidr_affinity(void)
 	return (m & 0xffffffULL) | ((m >> 32) & 0xff) << 24;
 }
 
-/* Exception-table entry (traps.c): a faulting instruction and where to
- * resume.  Shared with boot code that probes optional instructions. */
-struct extable_entry {
-	uint64_t fault_pc;
-	uint64_t fixup_pc;
-};
-
 /* One extable entry from inline assembly: fault at label `f`, resume at `r`. */
 #define EXTABLE_ENTRY(f, r) \
 	"   .pushsection .extable, \"a\"\n" \

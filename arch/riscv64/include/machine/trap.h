@@ -23,12 +23,6 @@ struct trap_frame {
 #define REG_SP 2
 #define REG_S0 8
 
-/* Exception-table entry: a faulting instruction and where to resume. */
-struct extable_entry {
-	uint64_t fault_ip;
-	uint64_t fixup_ip;
-};
-
 /* Exception causes (scause without the interrupt bit). */
 #define EXC_INSN_MISALIGNED   0
 #define EXC_INSN_ACCESS       1

@@ -13,12 +13,6 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-/* Exception-table entry: a faulting instruction and where to resume. */
-struct extable_entry {
-	uint64_t fault_ip;
-	uint64_t fixup_ip;
-};
-
 #define VEC_DE  0
 #define VEC_DB  1
 #define VEC_NMI 2

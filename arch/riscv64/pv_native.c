@@ -11,6 +11,7 @@
  * that code: 1 for a failed boot), and only then asks SBI with reason
  * SYSTEM_FAILURE, then the legacy shutdown call. */
 #include <kern/arch.h>
+#include <kern/timer.h>
 #include <kern/dt.h>
 #include <kern/printf.h>
 #include <machine/csr.h>
@@ -66,8 +67,13 @@ static void native_halt(void)
 static __noreturn void native_shutdown(int status)
 {
 	arch_irq_disable();
-	if (status && finisher)
+	if (status && finisher) {
 		mmio_write32(finisher, (uint32_t)(status & 0xffff) << 16 | FINISHER_FAIL);
+		/* QEMU only queues the shutdown the write asks for, and the
+		 * SBI call below ends in OpenSBI writing PASS to the same device:
+		 * give QEMU a second to act on ours before falling back. */
+		delay_ns(NSEC_PER_SEC);
+	}
 	sbi_system_reset(SBI_SRST_SHUTDOWN, status ? SBI_SRST_SYSTEM_FAILURE : SBI_SRST_NO_REASON);
 	for (;;)
 		wfi();

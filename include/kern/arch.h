@@ -29,6 +29,35 @@ void arch_init_platform(void);
  * traps are set up. */
 __noreturn void kmain(void);
 
+/* --- Threads and user mode ----------------------------------------------
+ * <machine/thread.h> defines struct arch_thread (the saved kernel context
+ * and the FPU/SIMD area), embedded first in struct thread. */
+
+struct thread;
+struct ptable;
+
+/* Prepare t so that the first arch_context_switch() to it starts
+ * thread_bootstrap() (src/kern/thread.c) on the top of t->kstack. */
+void arch_thread_init(struct thread *t);
+/* Save the running context (callee-saved registers, stack pointer, FPU/SIMD
+ * state) into from and resume to; also points the CPU's "stack for traps
+ * from user mode" (TSS rsp0, SP_EL1 at eret, sscratch) at to's stack. */
+void arch_context_switch(struct thread *from, struct thread *to);
+/* From the current thread's kernel stack, enter user mode at pc with stack
+ * sp and arg in the first argument register. */
+__noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg);
+/* A new user address space: fill the root of pt with what every space
+ * shares (the kernel half on x86_64 and riscv64; nothing on aarch64, whose
+ * kernel lives in TTBR1). */
+void arch_user_space_init(struct ptable *pt);
+/* Switch the user half of the address space to pt (asid: 0 = none). */
+void arch_user_space_activate(const struct ptable *pt, unsigned asid);
+/* Copy between kernel and user memory with the user-access window opened
+ * (SMAP stac/clac, PAN, SUM); a fault is resolved through uaccess_fault()
+ * or ends the copy with K_EFAULT.  Callers have range-checked already. */
+int arch_copy_from_user(void *dst, const void *usrc, size_t len);
+int arch_copy_to_user(void *udst, const void *src, size_t len);
+
 /* --- CPU state ------------------------------------------------------- */
 
 typedef unsigned long irqflags_t;

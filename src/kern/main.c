@@ -1,8 +1,10 @@
 /* kmain: the portable half of boot.  The arch has set up traps and filled
  * boot_info; from here the order is memory, the hypervisor seam, the
- * platform, devices, and then either the self-tests or the console. */
+ * platform, devices, the scheduler, and then the self-tests, the init=
+ * programs, or the console. */
 #include <kern/arch.h>
 #include <kern/boot_info.h>
+#include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
 #include <kern/kmap.h>
@@ -11,6 +13,9 @@
 #include <kern/page_alloc.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/sched.h>
+#include <kern/string.h>
+#include <kern/task.h>
 #include <kern/timer.h>
 #include <kern/vm_boot.h>
 #include "pv/pv.h"
@@ -73,6 +78,48 @@ static void run_boot_actions(void)
 	}
 }
 
+/* The self-tests run in a thread of their own, so that they can block,
+ * sleep and make other threads.  ktest_run() powers off at the end. */
+static void ktest_thread(void *unused)
+{
+	size_t len;
+	const char *sel = cmdline_value("ktest", &len);
+	ktest_run(sel, sel ? len : 0);
+}
+
+#define BOOT_PROGRAMS_MAX 32
+
+/* Start the init= programs, wait for all of them, and judge: success only
+ * if every program exited with status 0, except those listed as expected
+ * to be killed (path!), which must have been killed. */
+static __noreturn void run_programs(void)
+{
+	static struct boot_program progs[BOOT_PROGRAMS_MAX];
+	int n = boot_start_programs(progs, BOOT_PROGRAMS_MAX);
+	bool ok = n > 0;
+	if (n < 0)
+		kprintf("machv: starting the init= programs failed (%d)\n", n);
+	else if (n == 0)
+		kprintf("machv: init= names no program\n");
+	for (int i = 0; i < n; i++) {
+		char name[sizeof(progs[i].task->name)];
+		memcpy(name, progs[i].task->name, sizeof(name));
+		int status = task_wait(progs[i].task);
+		bool killed = status == TASK_STATUS_KILLED;
+		if (progs[i].expect_killed && !killed) {
+			kprintf("machv: %s was expected to be killed but exited with status %d\n",
+				name, status);
+			ok = false;
+		} else if (!progs[i].expect_killed && status != 0) {
+			ok = false;
+		}
+	}
+	kprintf("machv: all programs finished\n");
+	if (cmdline_has("init.keep"))
+		console_echo_loop();
+	kernel_poweroff(ok ? 0 : 1);
+}
+
 void kmain(void)
 {
 	/* The arch's early console is up (see arch_pv_native), so the banner can
@@ -96,12 +143,19 @@ void kmain(void)
 	arch_probe_devices();
 	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
 
+	sched_init();
 	run_boot_actions();
 
 	size_t len;
 	if (cmdline_find(cmdline_raw(), "ktest", &len)) {
-		const char *sel = cmdline_value("ktest", &len);
-		ktest_run(sel, sel ? len : 0);
+		struct thread *t = thread_create_kernel("ktest", ktest_thread, NULL, SCHED_PRIO_KERNEL);
+		if (!t)
+			panic("no memory for the self-test thread");
+		thread_start(t);
+		thread_exit(0);
 	}
+	/* init= programs from the initrd, or GNU Mach-style boot modules. */
+	if (boot_has_programs())
+		run_programs();
 	console_echo_loop();
 }

@@ -1,0 +1,62 @@
+/* Tasks: an address space (struct vm_map) and the threads running in it.
+ * A task ends when its last thread ends, or when it is killed (a fault
+ * outside its map, a call to the exit trap); every page it held goes back
+ * to the page allocator then. */
+#ifndef KERN_TASK_H
+#define KERN_TASK_H
+
+#include <kern/list.h>
+#include <kern/thread.h>
+#include <kern/vm_map.h>
+#include <kern/waitq.h>
+
+struct task {
+	struct vm_map map;
+	struct list threads;          /* struct thread.task_link */
+	struct list all_link;         /* every task */
+	unsigned nthreads;
+	unsigned id;
+	char name[32];
+	bool exiting;
+	int exit_status;
+	struct waitq exited;          /* woken when the task is gone */
+	struct list reap_link;        /* private: queued for the reaper */
+};
+
+/* The exit status of a task that was killed (a fault, an exception).  The
+ * exit trap keeps only the low 8 bits of a status, so no program can end
+ * with this value by itself. */
+#define TASK_STATUS_KILLED (-1)
+
+/* An empty task (no threads) with a fresh address space; NULL if out of
+ * memory. */
+struct task *task_create(const char *name);
+/* A user thread in task that will enter user mode at pc with stack sp and
+ * first argument arg; not started yet. */
+struct thread *thread_create_user(struct task *task, uintptr_t pc, uintptr_t sp,
+				  uintptr_t arg, unsigned prio);
+/* A thread of task that runs fn(arg) in the kernel and never enters user
+ * mode (work done on a task's behalf; the scale self-tests); not started
+ * yet.  NULL if out of memory or the task is ending. */
+struct thread *thread_create_task_kernel(struct task *task, void (*fn)(void *), void *arg,
+					 unsigned prio);
+/* End task: every thread is interrupted and exits; the map is destroyed
+ * when the last one is gone.  Prints "task NAME (ID) exited with status N"
+ * (or "killed: REASON" when reason is not NULL). */
+void task_terminate(struct task *task, int status, const char *reason);
+/* Block until the task has gone (its threads reclaimed, its map
+ * destroyed); returns its exit status and frees the struct, so call it
+ * exactly once per task, also for a task that never had a thread.  If the
+ * waiter is interrupted first, returns K_EBUSY and the task stays. */
+int task_wait(struct task *task);
+
+/* The task of the current thread (NULL in a kernel thread). */
+struct task *task_current(void);
+
+struct task_stats { size_t alive; size_t bytes_per_task; };
+void task_stats(struct task_stats *out);
+/* Visit every task not yet gone (for ps); fn runs with interrupts
+ * disabled and must not block. */
+void task_foreach(void (*fn)(struct task *t, void *arg), void *arg);
+
+#endif

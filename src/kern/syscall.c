@@ -1,0 +1,136 @@
+/* The trap table (see kern/syscall.h): what a user thread gets when it
+ * enters the kernel with a trap number.
+ *
+ * Every trap returns a value in the thread's result register; none of
+ * them can hurt the kernel, whatever the arguments.  A trap that ends the
+ * task returns too: the arch's return path then reaches
+ * user_return_check(), which ends the thread instead of resuming it. */
+#include <kern/arch.h>
+#include <kern/console.h>
+#include <kern/errno.h>
+#include <kern/printf.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/task.h>
+#include <kern/timer.h>
+#include <kern/uaccess.h>
+#include <kern/waitq.h>
+#include "sched_internal.h"
+
+#define MACH_PRINT_MAX 1024
+
+/* thread_switch options (GNU Mach's mach/thread_switch.h). */
+#define SWITCH_OPTION_NONE    0
+#define SWITCH_OPTION_DEPRESS 1
+#define SWITCH_OPTION_WAIT    2
+
+static long trap_mach_print(uintptr_t ustr)
+{
+	char buf[MACH_PRINT_MAX];
+	int len = copyinstr(buf, ustr, sizeof(buf));
+	if (len == K_ENOSPC)
+		return KERN_INVALID_ARGUMENT;
+	if (len < 0)
+		return KERN_INVALID_ADDRESS;
+	console_write(buf, (size_t)len);
+	return KERN_SUCCESS;
+}
+
+static long trap_thread_switch(uint64_t option, uint64_t time_ms)
+{
+	switch (option) {
+	case SWITCH_OPTION_NONE:
+		sched_yield();
+		return KERN_SUCCESS;
+	case SWITCH_OPTION_DEPRESS:
+		sched_yield_depressed();
+		return KERN_SUCCESS;
+	case SWITCH_OPTION_WAIT:
+		/* Cut short by an interrupt (the task ending): the return path
+		 * takes care of the rest. */
+		if (time_ms > UINT64_MAX / NSEC_PER_MSEC)
+			time_ms = UINT64_MAX / NSEC_PER_MSEC;
+		thread_sleep(time_ms * NSEC_PER_MSEC);
+		return KERN_SUCCESS;
+	default:
+		return KERN_INVALID_ARGUMENT;
+	}
+}
+
+static long trap_thread_spawn(struct task *task, uintptr_t pc, uintptr_t sp, uintptr_t arg)
+{
+	if (pc < USER_BASE || pc >= USER_END || sp < USER_BASE || sp > USER_END)
+		return K_EINVAL;
+	if (task->exiting)
+		return K_EBUSY;
+	struct thread *self = thread_current();
+	struct thread *t = thread_create_user(task, pc, sp, arg, self->base_priority);
+	if (!t)
+		return task->exiting ? K_EBUSY : K_ENOMEM;
+	unsigned id = t->id;   /* t may run, and even end, once started */
+	thread_start(t);
+	return id;
+}
+
+/* Unknown trap numbers are reported once each (a program that loops on
+ * one must not flood the console); the table only bounds the reports. */
+static void report_unknown(const struct task *task, long num)
+{
+	static long reported[16];
+	static unsigned nreported;
+	bool first = nreported < ARRAY_SIZE(reported);
+	irqflags_t f = arch_irq_save();
+	for (unsigned i = 0; i < nreported && first; i++)
+		first = reported[i] != num;
+	if (first)
+		reported[nreported++] = num;
+	arch_irq_restore(f);
+	if (first)
+		kprintf("task %s: unknown trap %ld\n", task ? task->name : "?", num);
+}
+
+long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS])
+{
+	struct thread *self = thread_current();
+	struct task *task = self->task;
+
+	switch (num) {
+	case TRAP_MACH_MSG:
+	case TRAP_MACH_REPLY_PORT:
+		return KERN_FAILURE;   /* until IPC lands */
+	case TRAP_MACH_THREAD_SELF:
+		return PROVISIONAL_THREAD_SELF_BASE + self->id;
+	case TRAP_MACH_TASK_SELF:
+		return PROVISIONAL_TASK_SELF;
+	case TRAP_MACH_HOST_SELF:
+		return PROVISIONAL_HOST_SELF;
+	case TRAP_MACH_PRINT:
+		return trap_mach_print(args[0]);
+	case TRAP_SWTCH_PRI:
+		/* The priority argument is advisory in GNU Mach too. */
+		return sched_yield_depressed();
+	case TRAP_SWTCH:
+		return sched_yield();
+	case TRAP_THREAD_SWITCH:
+		return trap_thread_switch(args[1], args[2]);
+	case TRAP_TASK_TERMINATE:
+		if (args[0] != PROVISIONAL_TASK_SELF || !task)
+			return KERN_INVALID_ARGUMENT;
+		task_terminate(task, 0, NULL);
+		return KERN_SUCCESS;
+	case TRAP_MACHV_EXIT:
+		if (!task)
+			return KERN_INVALID_ARGUMENT;
+		task_terminate(task, (int)(args[0] & 0xff), NULL);
+		return KERN_SUCCESS;
+	case TRAP_MACHV_THREAD_SPAWN:
+		if (!task)
+			return KERN_INVALID_ARGUMENT;
+		return trap_thread_spawn(task, args[0], args[1], args[2]);
+	case TRAP_MACHV_CLOCK_NS:
+		return (long)clock_ns();
+	default:
+		report_unknown(task, num);
+		return KERN_INVALID_ARGUMENT;
+	}
+}

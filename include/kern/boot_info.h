@@ -20,7 +20,7 @@ struct boot_mem_region {
 struct boot_module {
 	paddr_t base;
 	uint64_t size;
-	char cmdline[128];
+	char cmdline[512];     /* Hurd module lines run to a few hundred bytes */
 };
 
 #define BOOT_MEM_MAX 64

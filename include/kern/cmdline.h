@@ -1,4 +1,5 @@
-/* The kernel command line: space-separated "key" or "key=value" words.
+/* The kernel command line: space-separated "key" or "key=value" words,
+ * optionally followed by "--" and the first program's arguments.
  *
  * Every key the kernel understands is listed in cmdline.c's table with a
  * one-line description; an unknown key, or a value a handler rejects, is
@@ -26,6 +27,11 @@ void cmdline_foreach(const char *key, void (*fn)(const char *val, size_t len, vo
 /* Split "a,b,c" lists: returns true while another item is found, advancing the
  * cursor and setting item and item_len. */
 bool cmdline_next_item(const char **cursor, const char *end, const char **item, size_t *item_len);
+
+/* The words after a lone "--" in line: the first init= program's
+ * arguments (none of them is a kernel option).  Start with *cursor = NULL;
+ * each call returns the next word and its length, or NULL at the end. */
+const char *cmdline_next_arg(const char *line, const char **cursor, size_t *len);
 
 /* Pure parsing core, exposed for the host unit tests: find a key in an
  * arbitrary command line string. */

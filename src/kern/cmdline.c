@@ -1,6 +1,12 @@
 /* Kernel command-line parsing.  Words are separated by spaces; a word is
  * "key" or "key=value".  Values cannot contain spaces (no quoting: nothing
- * the kernel accepts needs it). */
+ * the kernel accepts needs it).
+ *
+ * A lone "--" ends the kernel's options: the words after it are the first
+ * init= program's arguments, and the option lookups below never see them.
+ * One exception: QEMU's microvm appends its own virtio_mmio.device= words
+ * to the very end of the line, after any "--" the user wrote, so those
+ * stay kernel options wherever they are. */
 #include <kern/cmdline.h>
 #include <kern/printf.h>
 #include <kern/string.h>
@@ -21,6 +27,8 @@ static const struct {
 	{ "poweroff", "power off with success right after boot (launch smoke tests)" },
 	{ "panic_test", "panic right after boot (tests the panic path)" },
 	{ "fault_test", "take a page fault right after boot (tests the exception path)" },
+	{ "init", "programs to start from the initrd: path[@prio][!],... (words after -- are the first one's arguments)" },
+	{ "init.keep", "stay up when every init= program has finished (default: power off)" },
 };
 
 static char line[CMDLINE_MAX];
@@ -57,11 +65,37 @@ static bool word_has_key(const char *w, size_t wlen, const char *key)
 	return klen == strlen(key) && memcmp(w, key, klen) == 0;
 }
 
+static bool is_dashes(const char *w, size_t len)
+{
+	return len == 2 && w[0] == '-' && w[1] == '-';
+}
+
+/* Words the loader adds on its own, which count as options even after --. */
+static bool loader_word(const char *w, size_t len)
+{
+	return word_has_key(w, len, "virtio_mmio.device");
+}
+
+/* Walk the kernel's option words: like next_word(), but "--" and the
+ * program arguments after it are skipped.  *in_args carries the state. */
+static const char *next_option(const char **p, size_t *len, bool *in_args)
+{
+	const char *w;
+	while ((w = next_word(p, len))) {
+		if (!*in_args && is_dashes(w, *len))
+			*in_args = true;
+		else if (!*in_args || loader_word(w, *len))
+			return w;
+	}
+	return NULL;
+}
+
 const char *cmdline_find(const char *l, const char *key, size_t *len)
 {
 	const char *p = l, *w;
 	size_t wlen;
-	while ((w = next_word(&p, &wlen))) {
+	bool in_args = false;
+	while ((w = next_option(&p, &wlen, &in_args))) {
 		if (!word_has_key(w, wlen, key))
 			continue;
 		size_t klen = key_length(w, wlen);
@@ -80,7 +114,8 @@ unsigned cmdline_check(const char *l, void (*warn)(const char *word, size_t len)
 	const char *p = l, *w;
 	size_t wlen;
 	unsigned unknown = 0;
-	while ((w = next_word(&p, &wlen))) {
+	bool in_args = false;
+	while ((w = next_option(&p, &wlen, &in_args))) {
 		bool known = false;
 		for (size_t i = 0; i < ARRAY_SIZE(known_keys) && !known; i++)
 			known = word_has_key(w, wlen, known_keys[i].key);
@@ -91,6 +126,23 @@ unsigned cmdline_check(const char *l, void (*warn)(const char *word, size_t len)
 		}
 	}
 	return unknown;
+}
+
+const char *cmdline_next_arg(const char *l, const char **cursor, size_t *len)
+{
+	const char *w;
+	if (!*cursor) {
+		const char *p = l;
+		while ((w = next_word(&p, len)) && !is_dashes(w, *len))
+			;
+		if (!w)
+			return NULL;
+		*cursor = p;
+	}
+	while ((w = next_word(cursor, len)))
+		if (!loader_word(w, *len))
+			return w;
+	return NULL;
 }
 
 static void warn_unknown(const char *word, size_t len)
@@ -127,7 +179,8 @@ void cmdline_foreach(const char *key, void (*fn)(const char *val, size_t len, vo
 {
 	const char *p = line, *w;
 	size_t wlen;
-	while ((w = next_word(&p, &wlen))) {
+	bool in_args = false;
+	while ((w = next_option(&p, &wlen, &in_args))) {
 		size_t klen = key_length(w, wlen);
 		if (word_has_key(w, wlen, key) && klen < wlen)
 			fn(w + klen + 1, wlen - klen - 1, arg);

@@ -64,10 +64,66 @@ START_TEST(unknown_words_are_reported_not_fatal)
 {
 	console_stub_reset();
 	ck_assert_uint_eq(cmdline_check("ktest quiet", NULL), 0);
+	ck_assert_uint_eq(cmdline_check("init=/a,/b@3 init.keep", NULL), 0);
 	ck_assert_uint_eq(cmdline_check("bogus=1 ktest other", NULL), 2);
 	cmdline_init("bogus=1 ktest");
 	ck_assert_ptr_nonnull(strstr(console_stub_buf, "unknown boot option 'bogus=1'"));
 	ck_assert(cmdline_has("ktest"));   /* parsing went on */
+}
+END_TEST
+
+static void collect_args(const char *line, char *out)
+{
+	const char *cursor = NULL, *w;
+	size_t len;
+	out[0] = '\0';
+	while ((w = cmdline_next_arg(line, &cursor, &len))) {
+		strncat(out, w, len);
+		strcat(out, "|");
+	}
+}
+
+START_TEST(dashes_end_the_options)
+{
+	const char *l = "init=/a,/b quiet -- ktest foo=1 -- bar";
+	/* Words after the lone "--" are the program's, not the kernel's. */
+	ck_assert_uint_eq(cmdline_check(l, NULL), 0);
+	ck_assert(value_is(l, "init", "/a,/b"));
+	ck_assert(value_is(l, "quiet", ""));
+	ck_assert(value_is(l, "ktest", NULL));
+	ck_assert(value_is(l, "foo", NULL));
+	char out[128];
+	collect_args(l, out);
+	ck_assert_str_eq(out, "ktest|foo=1|--|bar|");
+
+	/* QEMU appends its virtio-mmio words at the very end: they stay options. */
+	l = "init=/a -- x virtio_mmio.device=512@0xfeb00e00:12 y";
+	ck_assert(value_is(l, "virtio_mmio.device", "512@0xfeb00e00:12"));
+	ck_assert_uint_eq(cmdline_check(l, NULL), 0);
+	collect_args(l, out);
+	ck_assert_str_eq(out, "x|y|");
+
+	/* No "--": no arguments; "--" at the end: none either. */
+	collect_args("init=/a ktest", out);
+	ck_assert_str_eq(out, "");
+	collect_args("init=/a --", out);
+	ck_assert_str_eq(out, "");
+	/* "---" and "--x" are ordinary (unknown) words, not the separator. */
+	ck_assert_uint_eq(cmdline_check("--- --x", NULL), 2);
+	collect_args("--x a", out);
+	ck_assert_str_eq(out, "");
+
+	/* The live command line behaves the same, unknown-word warnings too. */
+	console_stub_reset();
+	cmdline_init("init=/hello-a init.keep -- -v bogus=1");
+	ck_assert_ptr_null(strstr(console_stub_buf, "unknown boot option"));
+	ck_assert(cmdline_has("init.keep"));
+	ck_assert(!cmdline_has("bogus"));
+	char seen[64] = "";
+	cmdline_foreach("bogus", collect, seen);
+	ck_assert_str_eq(seen, "");
+	collect_args(cmdline_raw(), out);
+	ck_assert_str_eq(out, "-v|bogus=1|");
 }
 END_TEST
 
@@ -108,6 +164,7 @@ int main(void)
 	tcase_add_test(tc, find_keys_and_values);
 	tcase_add_test(tc, foreach_and_lists);
 	tcase_add_test(tc, unknown_words_are_reported_not_fatal);
+	tcase_add_test(tc, dashes_end_the_options);
 	tcase_add_test(tc, overlong_line_is_truncated_safely);
 	tcase_add_test(tc, numbers);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,68 @@
+/* A task's address space: a sorted list of regions over the user half of
+ * the virtual address space [USER_BASE, USER_END) (<machine/param.h>), and
+ * the page tables that map the pages actually touched.
+ *
+ * Pages are zero-filled on demand: vm_allocate only records a region; the
+ * first access faults and vm_fault() supplies a zeroed page with the
+ * region's protection.  A fault outside every region, or against its
+ * protection, is refused: the caller then kills the task. */
+#ifndef KERN_VM_MAP_H
+#define KERN_VM_MAP_H
+
+#include <kern/list.h>
+#include <kern/ptable.h>
+#include <kern/types.h>
+
+struct vm_region {
+	vaddr_t start, end;           /* [start, end), page aligned */
+	unsigned prot;                /* PROT_R/W/X (PROT_USER implied) */
+	unsigned max_prot;
+	struct list link;             /* vm_map.regions, sorted by start */
+};
+
+struct vm_map {
+	struct ptable pt;             /* user half; the kernel half is shared */
+	struct list regions;
+	size_t nregions;
+	size_t resident_pages;        /* user pages currently mapped */
+	unsigned asid;                /* address-space id (PCID/ASID), 0 = none */
+};
+
+#define VM_FAULT_READ  0x1u
+#define VM_FAULT_WRITE 0x2u
+#define VM_FAULT_EXEC  0x4u
+
+int vm_map_init(struct vm_map *map);
+/* Free every page, every table and every region. */
+void vm_map_destroy(struct vm_map *map);
+
+/* Mach semantics (vm_allocate/vm_deallocate/vm_protect):
+ * anywhere = true picks the lowest free range of size and returns it in
+ * *addr (K_ENOSPC if none fits); otherwise *addr is the requested start
+ * (K_EEXIST if taken).  Ranges are rounded out to pages; size 0 does
+ * nothing.  K_EINVAL for a range outside [USER_BASE, USER_END) or a prot
+ * with bits other than PROT_R/W/X.  vm_deallocate and vm_protect step over
+ * holes, as in Mach. */
+int vm_allocate(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, unsigned prot);
+int vm_deallocate(struct vm_map *map, vaddr_t addr, size_t size);
+/* set_max lowers max_prot; otherwise prot must be within max_prot
+ * (K_EINVAL, nothing changed). */
+int vm_protect(struct vm_map *map, vaddr_t addr, size_t size, bool set_max, unsigned prot);
+
+/* Resolve a fault at va for access (VM_FAULT_*): K_OK once the page is
+ * mapped, K_EFAULT outside every region or against its protection,
+ * K_ENOMEM if no page could be had. */
+int vm_fault(struct vm_map *map, vaddr_t va, unsigned access);
+
+/* Copy len bytes into the map at va, faulting pages in as needed
+ * (regardless of write permission: this is how the loader fills
+ * read-only text).  K_EFAULT if part of the range is in no region. */
+int vm_map_write(struct vm_map *map, vaddr_t va, const void *src, size_t len);
+
+/* Make map's page tables the CPU's (no-op if already current).  NULL
+ * switches to an empty user half (what kernel threads may run on). */
+void vm_map_activate(struct vm_map *map);
+/* The map whose page tables the CPU runs on; NULL if none is active. */
+struct vm_map *vm_map_current(void);
+
+#endif

@@ -1,11 +1,13 @@
-/* Small CPU services of the arch interface: interrupt flag, identity, and
- * the fault-tolerant probe read. */
+/* Small CPU services of the arch interface: interrupt flag, identity, the
+ * fault-tolerant probe read, and the switch to the kernel's page tables
+ * with the protections that come with them (SMEP, SMAP, PCID). */
 #include <kern/arch.h>
 #include <machine/cpu.h>
 #include <machine/trap.h>
+#include "mmu.h"
 
-#define RFLAGS_IF (1UL << 9)
 
+bool x86_smap_enabled;
 const char *arch_name(void) { return "x86_64"; }
 
 irqflags_t arch_irq_save(void)
@@ -54,8 +56,21 @@ bool arch_probe_read64(const void *addr, uint64_t *out)
 	return ok;
 }
 
+/* SMEP: the kernel never executes a user page.  SMAP: it never reads or
+ * writes one either, except between stac and clac in uaccess.S.  Both are
+ * turned on when the CPU has them (QEMU's TCG "max" CPU does), together
+ * with PCIDs for user address spaces (user_space.c). */
 void arch_mmu_activate(paddr_t root)
 {
-	write_cr4(read_cr4() | CR4_PGE);
-	write_cr3(root);
+	uint64_t cr4 = read_cr4() | CR4_PGE;
+	if (cpuid(0, 0).eax >= 7) {
+		uint32_t ebx = cpuid(7, 0).ebx;
+		if (ebx & CPUID7_EBX_SMEP)
+			cr4 |= CR4_SMEP;
+		if (ebx & CPUID7_EBX_SMAP)
+			cr4 |= CR4_SMAP;
+	}
+	write_cr4(cr4);
+	x86_smap_enabled = cr4 & CR4_SMAP;
+	x86_kernel_root_activate(root);
 }

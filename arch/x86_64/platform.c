@@ -6,6 +6,8 @@
  *   IOAPICs (all lines masked until a driver attaches)
  *   TSC frequency, then the one-shot timer measured against it
  *   COM1 receive interrupt
+ *   what user mode needs: SSE state, the syscall MSRs, the frozen kernel
+ *   half of every address space
  *
  * and the native time hooks the pv layer starts with. */
 #include <kern/arch.h>
@@ -13,10 +15,13 @@
 #include <kern/pci.h>
 #include <kern/printf.h>
 #include <kern/self_irq.h>
+#include <machine/cpu.h>
+#include <machine/thread.h>
 #include <machine/trap.h>
 #include "pv/pv.h"
 #include "virtio/virtio.h"
 #include "acpi.h"
+#include "mmu.h"
 #include "platform.h"
 #include "serial.h"
 
@@ -54,6 +59,19 @@ int arch_raise_self_interrupt(void)
 	return K_OK;
 }
 
+/* --- user mode ------------------------------------------------------------ */
+
+static void user_mode_init(void)
+{
+	fpu_init();
+	x86_syscall_init();
+	x86_kernel_half_freeze();
+	uint64_t cr4 = read_cr4();
+	kprintf("x86: user mode: syscall, SMEP %s, SMAP %s, PCID %s, %u shared kernel PML4 entries\n",
+		cr4 & CR4_SMEP ? "on" : "off", cr4 & CR4_SMAP ? "on" : "off",
+		x86_pcid_enabled() ? "on" : "off", x86_kernel_half_shared());
+}
+
 /* --- bring-up ------------------------------------------------------------ */
 
 void arch_init_platform(void)
@@ -66,6 +84,7 @@ void arch_init_platform(void)
 	tsc_init();
 	lapic_timer_init();
 	serial_enable_input();
+	user_mode_init();
 }
 
 void arch_probe_devices(void)

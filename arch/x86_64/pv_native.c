@@ -4,18 +4,26 @@
 #include <kern/arch.h>
 #include <machine/cpu.h>
 #include "pv/pv.h"
+#include "mmu.h"
 #include "serial.h"
 #include "platform.h"
 
 /* Beyond this many pages a full flush is cheaper than one invlpg each. */
 #define TLB_FLUSH_PAGES_MAX 32
 
+/* Both hooks flush the current PCID (invlpg also drops global entries;
+ * toggling CR4.PGE drops everything) between the two calls that keep
+ * user_space.c's roots and PCIDs honest, with interrupts off so that no
+ * switch to another root comes in between. */
 static void native_tlb_flush_all(void)
 {
-	/* Toggling CR4.PGE drops global entries too. */
+	irqflags_t f = arch_irq_save();
+	x86_tlb_flush_begin();
 	uint64_t cr4 = read_cr4();
 	write_cr4(cr4 & ~CR4_PGE);
 	write_cr4(cr4);
+	x86_tlb_flushed();
+	arch_irq_restore(f);
 }
 
 static void native_tlb_flush_range(vaddr_t va, size_t len)
@@ -24,8 +32,12 @@ static void native_tlb_flush_range(vaddr_t va, size_t len)
 		native_tlb_flush_all();
 		return;
 	}
+	irqflags_t f = arch_irq_save();
+	x86_tlb_flush_begin();
 	for (vaddr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE)
 		invlpg(p);
+	x86_tlb_flushed();
+	arch_irq_restore(f);
 }
 
 /* sti takes effect after the next instruction, so no interrupt can slip in

@@ -1,7 +1,9 @@
 /* Exception and interrupt entry.  Each vector has a stub that pushes a dummy
  * error code where the CPU pushes none, then its vector number, and joins
  * trap_common, which saves the general registers (struct trap_frame) and
- * calls x86_trap(frame). */
+ * calls x86_trap(frame).  trap_return, the way back, is shared with the
+ * syscall entry (user_entry.S) and arch_enter_user(). */
+#include <machine/trap.h>
 
 	.section .text
 	.code64
@@ -43,13 +45,29 @@ trap_common:
 	pushq %r15
 	cld
 	movq %rsp, %rdi
-	/* A frame record pointing at the interrupted code, so backtraces walk
-	 * through the trap into what it interrupted. */
-	pushq 0x88(%rsp)            /* saved rip */
+	/* A frame record pointing at the interrupted kernel code, so backtraces
+	 * walk through the trap into what it interrupted; a zero record for an
+	 * entry from user mode, whose frames the kernel does not follow. */
+	testb $3, TF_CS(%rsp)
+	jnz 1f
+	pushq TF_RIP(%rsp)
 	pushq %rbp
-	movq %rsp, %rbp
+	jmp 2f
+1:	pushq $0
+	pushq $0
+2:	movq %rsp, %rbp
 	call x86_trap
 	addq $16, %rsp
+	jmp trap_return
+
+/* void x86_trap_return(struct trap_frame *tf): leave through tf. */
+	.globl x86_trap_return
+x86_trap_return:
+	movq %rdi, %rsp
+
+/* Restore the frame at %rsp and return to it.  Interrupts are off. */
+	.globl trap_return
+trap_return:
 	popq %r15
 	popq %r14
 	popq %r13

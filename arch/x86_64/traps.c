@@ -1,18 +1,36 @@
 /* Exceptions and interrupt dispatch on x86_64.
  *
- * Exceptions (vectors 0..31) first consult the exception table, so code that
- * expects a fault (arch_probe_read64, later copyin/copyout) resumes at its
- * fixup.  Anything else is a kernel bug: print the vector, error code,
- * registers and a backtrace, and power off with the failure status.
- * Vectors 32..255 are interrupts, dispatched through a table. */
+ * Vectors 32..255 are interrupts, dispatched through a table.  Exceptions
+ * (vectors 0..31) depend on where they came from:
+ *   - user mode: a page fault goes to user_page_fault(), anything else to
+ *     user_exception() (src/kern/user_fault.c), which resolve it or kill the
+ *     task; the kernel carries on either way;
+ *   - kernel mode: a page fault on a kernel address that the loaded root
+ *     only lacks a lazy kernel-half entry for is fixed up (user_space.c);
+ *     one on a user address in the user-copy instruction (uaccess.S) is
+ *     resolved through uaccess_fault() and retried; then the exception
+ *     table sends any instruction that expects a fault (arch_probe_read64,
+ *     the user copies) to its fixup.  Anything else is a kernel bug: print
+ *     the vector, error code, registers and a backtrace, and power off with
+ *     the failure status.
+ * On the way out, every handler gives the scheduler its chance to preempt
+ * (sched_preempt_point), and a return to user mode passes
+ * user_return_check() last. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
 #include <kern/extable.h>
 #include <kern/printf.h>
+#include <kern/ptable.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/uaccess.h>
+#include <kern/vm_map.h>
 #include <machine/cpu.h>
+#include <machine/pte.h>
 #include <machine/trap.h>
 #include "pv/pv.h"
+#include "mmu.h"
 
 struct idt_gate {
 	uint16_t off0, sel;
@@ -46,6 +64,10 @@ void idt_init(void)
 		set_gate(v, trap_vector_table[v], 0);
 	set_gate(VEC_DF, trap_vector_table[VEC_DF], 1);   /* own stack: see gdt.c */
 	set_gate(VEC_NMI, trap_vector_table[VEC_NMI], 2);
+	/* int3 in a program is a breakpoint exception, reported as such; every
+	 * other gate keeps DPL 0, so `int N` from user mode is a #GP rather
+	 * than a forged interrupt or exception. */
+	idt[VEC_BP].type = 0xee;
 	struct { uint16_t limit; uint64_t base; } __packed p = { sizeof(idt) - 1, (uint64_t)idt };
 	__asm__ volatile("lidt %0" :: "m"(p));
 }
@@ -84,6 +106,50 @@ static bool fixup(struct trap_frame *tf)
 	if (to)
 		tf->rip = to;
 	return to != 0;
+}
+
+static unsigned pf_access(uint64_t error)
+{
+	if (error & PF_FETCH)
+		return VM_FAULT_EXEC;
+	return error & PF_WRITE ? VM_FAULT_WRITE : VM_FAULT_READ;
+}
+
+extern const char x86_uaccess_copy_insn[];   /* uaccess.S */
+
+/* Whether the page at va, in the loaded address space, lets user code make
+ * the access. */
+static bool user_page_allows(uintptr_t va, unsigned access)
+{
+	const struct ptable loaded = { .root = read_cr3() & PTE_ADDR_MASK };
+	unsigned prot;
+	if (!ptable_translate(&loaded, ALIGN_DOWN(va, PAGE_SIZE), NULL, &prot))
+		return false;
+	if (!(prot & PROT_USER) || ((access & VM_FAULT_WRITE) && !(prot & PROT_W)))
+		return false;
+	return true;
+}
+
+/* A kernel page fault inside arch_copy_{from,to}_user on a user address:
+ * true if uaccess_fault() made the page available and the copy may go on.
+ * Retrying is only worth it when the page now allows the access; anything
+ * else (the copy ran with the SMAP window shut, the map said yes but did
+ * not map it) would fault again forever, so the copy fails instead. */
+static bool uaccess_retry(struct trap_frame *tf, uintptr_t addr)
+{
+	if (tf->rip != (uintptr_t)x86_uaccess_copy_insn || addr >= USER_END ||
+	    (tf->error & PF_RSVD))
+		return false;
+	if (x86_smap_enabled && !(tf->rflags & RFLAGS_AC))
+		return false;
+	unsigned access = pf_access(tf->error);
+	/* Resolving may take a while (a page to allocate and clear): let
+	 * interrupts in if the copy ran with them. */
+	if (tf->rflags & RFLAGS_IF)
+		arch_irq_enable();
+	bool ok = uaccess_fault(addr, access);
+	arch_irq_disable();
+	return ok && user_page_allows(addr, access);
 }
 
 static void dump_frame(const struct trap_frame *tf)
@@ -125,26 +191,77 @@ static unsigned long breakpoints_seen;
 unsigned long x86_breakpoint_count(void);
 unsigned long x86_breakpoint_count(void) { return breakpoints_seen; }
 
-void x86_trap(struct trap_frame *tf)
+static __noreturn void kernel_bug(struct trap_frame *tf)
+{
+	dump_frame(tf);
+	kprintf("machv: stopping\n");
+	kernel_poweroff(1);
+}
+
+static void interrupt(struct trap_frame *tf)
 {
 	unsigned vec = (unsigned)tf->vector;
+	if (vectors[vec].fn)
+		vectors[vec].fn(tf, vectors[vec].arg);
+	else if (vec != VEC_SPURIOUS)
+		kprintf("machv: unexpected interrupt on vector %u\n", vec);
+	if (vec != VEC_SPURIOUS && x86_irq_eoi)
+		x86_irq_eoi();
+}
 
-	if (vec >= VEC_FIRST_IRQ) {
-		if (vectors[vec].fn)
-			vectors[vec].fn(tf, vectors[vec].arg);
-		else if (vec != VEC_SPURIOUS)
-			kprintf("machv: unexpected interrupt on vector %u\n", vec);
-		if (vec != VEC_SPURIOUS && x86_irq_eoi)
-			x86_irq_eoi();
-		return;
-	}
+static void kernel_exception(struct trap_frame *tf)
+{
+	unsigned vec = (unsigned)tf->vector;
 	if (vec == VEC_BP) {
 		breakpoints_seen++;
 		return;
 	}
-	if (fixup(tf))
+	if (vec == VEC_PF) {
+		uintptr_t addr = read_cr2();
+		if (x86_kernel_half_fault(addr) || uaccess_retry(tf, addr))
+			return;
+	}
+	if (vec != VEC_DF && vec != VEC_NMI && vec != VEC_MC && fixup(tf))
 		return;
-	dump_frame(tf);
-	kprintf("machv: stopping\n");
-	kernel_poweroff(1);
+	kernel_bug(tf);
+}
+
+/* Faults of the program itself: resolved or fatal to its task, never to
+ * the kernel. */
+static void user_trap(struct trap_frame *tf)
+{
+	unsigned vec = (unsigned)tf->vector;
+	if (vec == VEC_NMI || vec == VEC_DF || vec == VEC_MC)
+		kernel_bug(tf);   /* the machine's trouble, not the program's */
+	uintptr_t addr = vec == VEC_PF ? read_cr2() : 0;   /* before anything can fault again */
+	arch_irq_enable();
+	if (vec == VEC_PF)
+		user_page_fault(addr, pf_access(tf->error), tf->rip);
+	else
+		user_exception(exception_names[vec] ? exception_names[vec] : "reserved exception",
+			       tf->rip, tf->error);
+	arch_irq_disable();
+}
+
+void x86_trap(struct trap_frame *tf)
+{
+	/* An interrupt or fault in the middle of a user copy arrives with
+	 * RFLAGS.AC still set: close the SMAP window for the handler (IRETQ
+	 * reopens it for the copy). */
+	smap_clac();
+
+	bool from_user = trap_from_user(tf);
+	if (tf->vector >= VEC_FIRST_IRQ)
+		interrupt(tf);
+	else if (from_user)
+		user_trap(tf);
+	else
+		kernel_exception(tf);
+
+	/* Preempt only code that could have been interrupted: never one that
+	 * ran with interrupts off (a fault under arch_irq_save, an NMI). */
+	if (tf->rflags & RFLAGS_IF)
+		sched_preempt_point();
+	if (from_user)
+		user_return_check();
 }

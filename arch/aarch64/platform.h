@@ -16,6 +16,29 @@ extern unsigned boot_entry_el;
 
 /* --- traps (traps.c) ---------------------------------------------------- */
 void traps_init(void);
+struct trap_frame;
+/* A system call from EL0: x8 the number, x0..x6 the arguments, the result
+ * in x0 (the rest of the frame untouched). */
+void aarch64_el0_svc(struct trap_frame *tf);
+/* The VM_FAULT_* access of a data or instruction abort's syndrome. */
+unsigned aarch64_abort_access(uint64_t esr);
+
+/* --- threads and user mode (thread.c, context.S, user_space.c, uaccess.S) - */
+/* CPU settings for user mode: FP/SIMD access, EL0 counter access, ASID
+ * size, PAN.  Called once at boot, before any user space exists. */
+void aarch64_user_init(void);
+bool aarch64_has_pan(void);
+/* The first instructions of every new thread (arch_thread_init). */
+void aarch64_thread_start(void);
+__noreturn void aarch64_eret_to_user(uintptr_t pc, uintptr_t sp, uintptr_t arg,
+				     uintptr_t kstack_top);
+/* The copy routines' code: faults there may be resolved and retried. */
+extern char aarch64_uaccess_start[], aarch64_uaccess_end[];
+/* The raw user-space registers, for self-tests that borrow TTBR0; restore
+ * also empties the TLB and forgets every ASID's owner. */
+struct aarch64_user_regs { uint64_t ttbr0, tcr; };
+void aarch64_user_space_save(struct aarch64_user_regs *s);
+void aarch64_user_space_restore(const struct aarch64_user_regs *s);
 
 /* --- TTBR1 switch (mmu_switch.S), boot tables (boot/head.S) ------------- */
 void aarch64_replace_ttbr1(paddr_t root, paddr_t idmap, vaddr_t va_offset);

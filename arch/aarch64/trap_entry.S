@@ -3,7 +3,13 @@
  * SP_EL1, EL0 AArch64, EL0 AArch32).  Each entry makes room for a struct
  * trap_frame, saves x0/x1, puts its index in x0 and joins trap_common,
  * which saves the rest, calls aarch64_trap(frame) and returns with eret to
- * whatever the frame then says (a fixup may have changed elr). */
+ * whatever the frame then says (a fixup may have changed elr, a system call
+ * x0).
+ *
+ * The kernel always runs on SP_EL1.  From EL0 that is the top of the
+ * thread's kernel stack (arch_enter_user put it there), so the frame of a
+ * user thread sits at the top of its stack, and returning pops it back to
+ * exactly that top for the next exception. */
 #include <machine/trap.h>
 
 .macro VENTRY kind
@@ -57,8 +63,11 @@ trap_common:
 	mrs	x5, far_el1
 	str	x5, [sp, #TF_FAR]
 	/* A frame record for the interrupted code, so that a backtrace from
-	 * the handler walks on into what was interrupted. */
-	stp	x29, x2, [sp, #-16]!
+	 * the handler walks on into what was interrupted; from EL0 it stops
+	 * there (the user's x29 means nothing to the kernel). */
+	tst	x19, #TRAP_FROM_EL0_64
+	csel	x6, xzr, x29, ne
+	stp	x6, x2, [sp, #-16]!
 	mov	x29, sp
 	add	x0, sp, #16
 	bl	aarch64_trap

@@ -3,16 +3,28 @@
  * IRQs go to the GIC driver.  A synchronous exception at EL1 first
  * consults the exception table, so code that expects a fault
  * (arch_probe_read64, an SMCCC call the firmware refuses, the semihosting
- * probe) resumes at its fixup; brk is counted and skipped.  Anything else is
- * a kernel bug: print the syndrome (exception class by name, fault status),
- * the fault address, every register and a backtrace, and power off with the
- * failure status.  Exceptions from EL0 get the same report until user space
- * exists. */
+ * probe, the user copy routines) resumes at its fixup; brk is counted and
+ * skipped.  A copy routine's fault on a user address is first offered to
+ * uaccess_fault(), which may fault the page in, and then retried.  Anything
+ * else at EL1 is a kernel bug: print the syndrome (exception class by
+ * name, fault status), the fault address, every register and a backtrace,
+ * and power off with the failure status.
+ *
+ * From EL0: svc is a system call, an abort a user page fault, anything else
+ * a user exception (the task is killed, never the kernel); IRQs as at EL1.
+ * Every exit to EL0 passes sched_preempt_point() and user_return_check()
+ * with interrupts masked, and every IRQ at EL1 ends at
+ * sched_preempt_point(): a switch there leaves the interrupted frame on the
+ * thread's own stack until it runs again. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
 #include <kern/extable.h>
 #include <kern/printf.h>
+#include <kern/sched.h>
+#include <kern/syscall.h>
+#include <kern/uaccess.h>
+#include <kern/vm_map.h>
 #include <machine/cpu.h>
 #include <machine/pte.h>
 #include <machine/trap.h>
@@ -136,12 +148,147 @@ static bool fixup(struct trap_frame *tf)
 static unsigned long breakpoints_seen;
 unsigned long aarch64_breakpoint_count(void) { return breakpoints_seen; }
 
+unsigned aarch64_abort_access(uint64_t esr)
+{
+	unsigned ec = ESR_EC(esr), iss = ESR_ISS(esr);
+	if (ec == EC_IABT_LOWER || ec == EC_IABT_CUR)
+		return VM_FAULT_EXEC;
+	/* Cache maintenance reports WnR = 1 but only needs the page readable. */
+	return (iss & ISS_WNR) && !(iss & ISS_CM) ? VM_FAULT_WRITE : VM_FAULT_READ;
+}
+
+/* Faults the VM can do something about: translation, access flag and
+ * permission faults at any level, with a valid FAR.  Alignment, external
+ * aborts and the rest are the instruction's own doing. */
+static bool fault_for_the_vm(uint64_t esr)
+{
+	unsigned iss = ESR_ISS(esr), fsc = ISS_FSC(iss);
+	return !(iss & ISS_FNV) && fsc >= 0x04 && fsc <= 0x0f;
+}
+
+/* Interrupts on again for a handler that may take a while (a page fault,
+ * a system call) when the interrupted code had them on. */
+static void irqs_as_interrupted(const struct trap_frame *tf)
+{
+	if (!(tf->spsr & DAIF_I))
+		arch_irq_enable();
+}
+
+/* A copy routine (uaccess.S) faulted: if on a user address the VM can
+ * fault in, retry the instruction.  The same fault again and again means
+ * the VM keeps answering "resolved" without mapping anything; the copy then
+ * fails rather than the kernel spinning. */
+#define UACCESS_RETRIES_MAX 8
+
+static bool uaccess_fault_resolved(struct trap_frame *tf)
+{
+	static uint64_t last_elr, last_far;
+	static unsigned repeats;
+
+	if (ESR_EC(tf->esr) != EC_DABT_CUR || tf->far >= USER_END || !fault_for_the_vm(tf->esr) ||
+	    tf->elr < (uintptr_t)aarch64_uaccess_start || tf->elr >= (uintptr_t)aarch64_uaccess_end)
+		return false;
+	if (tf->elr == last_elr && tf->far == last_far) {
+		if (++repeats >= UACCESS_RETRIES_MAX) {
+			repeats = 0;
+			return false;
+		}
+	} else {
+		last_elr = tf->elr;
+		last_far = tf->far;
+		repeats = 0;
+	}
+	irqs_as_interrupted(tf);
+	bool ok = uaccess_fault(tf->far, aarch64_abort_access(tf->esr));
+	arch_irq_disable();
+	return ok;
+}
+
+void aarch64_el0_svc(struct trap_frame *tf)
+{
+	uint64_t args[SYSCALL_ARGS];
+	for (unsigned i = 0; i < SYSCALL_ARGS; i++)
+		args[i] = tf->x[i];
+	tf->x[0] = (uint64_t)syscall_dispatch((long)tf->x[8], args);
+}
+
+static const char *user_exception_name(unsigned ec)
+{
+	return ec == EC_UNKNOWN ? "undefined instruction" : ec_name(ec);
+}
+
+static void el0_abort(struct trap_frame *tf)
+{
+	if (fault_for_the_vm(tf->esr)) {
+		user_page_fault(tf->far, aarch64_abort_access(tf->esr), tf->elr);
+		return;
+	}
+	char what[48];
+	print_fault_status(ISS_FSC(ESR_ISS(tf->esr)), what, sizeof(what));
+	user_exception(what, tf->elr, tf->far);
+}
+
+static void el0_sync(struct trap_frame *tf)
+{
+	unsigned ec = ESR_EC(tf->esr);
+	irqs_as_interrupted(tf);
+	switch (ec) {
+	case EC_SVC64:
+		aarch64_el0_svc(tf);       /* elr is already past the svc */
+		break;
+	case EC_DABT_LOWER:
+	case EC_IABT_LOWER:
+		el0_abort(tf);
+		break;
+	case EC_WFX:
+		tf->elr += 4;              /* a trapped wfi is only a hint */
+		break;
+	default:
+		user_exception(user_exception_name(ec), tf->elr, tf->esr);
+		break;
+	}
+}
+
+static __noreturn void fatal(const struct trap_frame *tf)
+{
+	dump_frame(tf);
+	kprintf("machv: stopping\n");
+	kernel_poweroff(1);
+}
+
+static void el0_trap(struct trap_frame *tf)
+{
+	switch (tf->kind & 3) {
+	case TRAP_SYNC:
+		el0_sync(tf);
+		break;
+	case TRAP_IRQ:
+		gic_handle_irq();
+		break;
+	case TRAP_SERROR:
+		/* Asynchronous, but taken in user mode: blame the task. */
+		irqs_as_interrupted(tf);
+		user_exception(ec_name(EC_SERROR), tf->elr, tf->esr);
+		break;
+	default:
+		fatal(tf);                 /* FIQs are never routed to us */
+	}
+	arch_irq_disable();
+	sched_preempt_point();
+	user_return_check();
+}
+
 void aarch64_trap(struct trap_frame *tf)
 {
 	unsigned type = tf->kind & 3, source = tf->kind & ~3ul;
 
+	if (source >= TRAP_FROM_EL0_64) {
+		el0_trap(tf);
+		return;
+	}
 	if (type == TRAP_IRQ && source == TRAP_FROM_EL1) {
 		gic_handle_irq();
+		sched_preempt_point();
 		return;
 	}
 	if (type == TRAP_SYNC && source == TRAP_FROM_EL1) {
@@ -150,12 +297,12 @@ void aarch64_trap(struct trap_frame *tf)
 			tf->elr += 4;
 			return;
 		}
+		if (uaccess_fault_resolved(tf))
+			return;
 		if (fixup(tf))
 			return;
 	}
-	dump_frame(tf);
-	kprintf("machv: stopping\n");
-	kernel_poweroff(1);
+	fatal(tf);
 }
 
 void traps_init(void)

@@ -2,7 +2,7 @@
  * with the boot page tables, it installs the exception vectors, finds the
  * early console and the SMCCC conduit in the device tree, turns the tree
  * into boot_info, maps the rest of RAM in the boot direct map, reserves the
- * image and enters the portable kernel. */
+ * image, sets the CPU up for user mode and enters the portable kernel. */
 #include <kern/arch.h>
 #include <kern/boot_info.h>
 #include <kern/dt.h>
@@ -85,5 +85,6 @@ void aarch64_boot(paddr_t dtb_pa, paddr_t load_pa, unsigned entry_el)
 	boot_info_reserve(load_pa, (paddr_t)(_kernel_end - _text));
 	kprintf("boot: entered at EL%u, image at %#llx, device tree at %#llx\n", entry_el,
 		(unsigned long long)load_pa, (unsigned long long)dtb_pa);
+	aarch64_user_init();
 	kmain();
 }

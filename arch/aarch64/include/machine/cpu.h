@@ -37,6 +37,29 @@
 #define SCTLR_MMU_OFF SCTLR_RES1
 #define SCTLR_MMU_ON  (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I)
 
+/* SCTLR_EL1 bits for user space (user.c): SPAN = 0 makes every exception
+ * to EL1 set PSTATE.PAN; the others let EL0 read CTR_EL0, use DC ZVA and
+ * cache maintenance by address, and execute WFE, as Linux allows. */
+#define SCTLR_SPAN    (1ULL << 23)
+#define SCTLR_DZE     (1ULL << 14)
+#define SCTLR_UCT     (1ULL << 15)
+#define SCTLR_NTWE    (1ULL << 18)
+#define SCTLR_UCI     (1ULL << 26)
+
+/* TCR_EL1.AS: 16-bit ASIDs.  TTBR0_EL1 carries the ASID in bits 63:48. */
+#define TCR_AS        (1ULL << 36)
+#define TTBR_ASID_SHIFT 48
+
+/* CPACR_EL1.FPEN = 0b11: FP/SIMD instructions do not trap at EL0 or EL1. */
+#define CPACR_FPEN    (3ULL << 20)
+
+/* CNTKCTL_EL1.EL0VCTEN: EL0 may read CNTVCT_EL0 and CNTFRQ_EL0. */
+#define CNTKCTL_EL0VCTEN (1ULL << 1)
+
+/* ID register fields. */
+#define ID_MMFR0_ASIDBITS(r) (((r) >> 4) & 0xf)    /* 0: 8 bits, 2: 16 bits */
+#define ID_MMFR1_PAN(r)      (((r) >> 20) & 0xf)   /* nonzero: PSTATE.PAN */
+
 /* HCR_EL2.RW: EL1 is AArch64.  CNTHCTL_EL2.EL1PCTEN/EL1PCEN: EL1 may use
  * the physical counter and timer. */
 #define HCR_RW        (1ULL << 31)
@@ -65,6 +88,15 @@
 static inline void isb(void) { __asm__ volatile("isb" ::: "memory"); }
 static inline void dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }
 static inline void dsb_ishst(void) { __asm__ volatile("dsb ishst" ::: "memory"); }
+
+/* PSTATE.PAN as the generic encoding reads it (bit 22), so that no
+ * ARMv8.1 assembler support is needed. */
+static inline bool pan_enabled(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, S3_0_C4_C2_3" : "=r"(v));
+	return (v >> 22) & 1;
+}
 
 /* The affinity fields of MPIDR_EL1 (Aff3 moved next to Aff2), as GICv3
  * routing and the device tree's cpu reg use them. */

@@ -34,6 +34,11 @@
  * map; the page allocator uses only that much until kmap_init() is done. */
 #define BOOT_DIRECT_MAP_END (512ULL << 30)
 
+/* User space, in TTBR0 (48-bit): [USER_BASE, USER_END).  The first 64 KiB
+ * stay unmapped so that NULL-ish pointers fault. */
+#define USER_BASE 0x10000UL
+#define USER_END  0x0001000000000000UL
+
 #ifndef __ASSEMBLER__
 #include <kern/types.h>
 static inline void *phys_to_virt(paddr_t pa)

@@ -32,9 +32,14 @@
 #define EC_IABT_LOWER      0x20
 #define EC_IABT_CUR        0x21
 #define EC_BRK             0x3c
+#define EC_WFX             0x01
+#define EC_SVC64           0x15
+#define EC_SERROR          0x2f
 /* Data/instruction abort ISS: fault status code and write-not-read. */
 #define ISS_FSC(iss)       ((iss) & 0x3f)
 #define ISS_WNR            (1u << 6)
+#define ISS_CM             (1u << 8)    /* cache maintenance: reads as a read */
+#define ISS_FNV            (1u << 10)   /* FAR not valid */
 #define FSC_TRANSLATION(l) (0x04 + (l))
 
 #ifndef __ASSEMBLER__

@@ -1,8 +1,8 @@
 /* Small CPU services of the arch interface: the interrupt enable bit,
- * identity, the fault-tolerant probe read, and switching page tables. */
+ * identity and the fault-tolerant probe read.  (Page-table switching is in
+ * address_space.c.) */
 #include <kern/arch.h>
 #include <machine/csr.h>
-#include <machine/pte.h>
 #include <machine/trap.h>
 
 const char *arch_name(void) { return "riscv64"; }
@@ -45,12 +45,4 @@ bool arch_probe_read64(const void *addr, uint64_t *out)
 	if (ok)
 		*out = v;
 	return ok;
-}
-
-void arch_mmu_activate(paddr_t root)
-{
-	unsigned long mode = pt_levels() == 4 ? SATP_MODE_SV48 : SATP_MODE_SV39;
-	sfence_vma_all();   /* the tables' stores before the walker reads them */
-	csr_write(satp, mode << SATP_MODE_SHIFT | ((root >> 12) & SATP_PPN_MASK));
-	sfence_vma_all();
 }

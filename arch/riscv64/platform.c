@@ -1,6 +1,7 @@
 /* Bringing up the riscv64 platform from the device tree, in dependency
  * order:
  *
+ *   the FP unit for user threads (if the hart has D), ASIDs as probed
  *   PLIC (wired interrupts, the boot hart's S-mode context)
  *   supervisor software interrupt (self-interrupts)
  *   the timer interrupt (Sstc or SBI)
@@ -76,6 +77,12 @@ void arch_init_platform(void)
 		riscv_boot_hart, hart_mmu_name(), (unsigned long long)virt_to_phys(_text),
 		(unsigned long)(_kernel_end - _text) / 1024,
 		hart_has_ext("svpbmt") ? ", Svpbmt" : "");
+	riscv_fpu_init();
+	/* User programs may read the time CSR (rdtime), as the kernel does:
+	 * the clock of their benchmarks. */
+	csr_write(scounteren, SCOUNTEREN_TM);
+	kprintf("riscv: %u-bit ASIDs (%lu in use), %s\n", riscv_asid_bits(), riscv_asid_count(),
+		riscv_fpu_present() ? "FP unit (D) for user threads" : "no FP unit for user threads");
 	plic_init(dtb);
 	self_interrupt_init();
 	riscv_timer_init();

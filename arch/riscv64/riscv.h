@@ -8,6 +8,9 @@
 #include <kern/types.h>
 
 struct pv_ops;
+struct thread;
+struct trap_frame;
+struct fpu_state;
 
 /* --- the boot hart (hart.c) --------------------------------------------- */
 /* The hart that booted (a0 at entry); harts are not assumed to be 0. */
@@ -62,5 +65,34 @@ void finisher_init(const void *dtb);
 
 /* --- self-interrupts (platform.c) -------------------------------------- */
 void self_interrupt_init(void);
+
+/* --- threads and user mode (thread.c, context.S, user_trap.c) ----------- */
+/* The top of the current thread's kernel stack (its user frame ends there). */
+uintptr_t riscv_kstack_top(void);
+/* The C half of arch_enter_user: fill the frame tf for entering user mode. */
+void riscv_user_frame_init(struct trap_frame *tf, uintptr_t pc, uintptr_t sp, uintptr_t arg);
+/* sstatus for a return to user mode, with FP state fs (FS_*). */
+uint64_t riscv_user_sstatus(uint64_t sstatus, unsigned fs);
+/* Called with the frame of every ecall from user mode before it is
+ * dispatched, when set (self-tests). */
+extern void (*riscv_ecall_observer)(const struct trap_frame *tf);
+
+/* --- the FP unit (fpu.c, fpu.S) ----------------------------------------- */
+/* Whether user threads get an FP unit (the hart has D).  Once, at boot. */
+void riscv_fpu_init(void);
+bool riscv_fpu_present(void);
+/* t's first FP instruction trapped: give it a zeroed unit (true), or
+ * false if there is none. */
+bool riscv_fpu_first_use(struct thread *t);
+void riscv_fpu_save(struct fpu_state *f);
+void riscv_fpu_load(const struct fpu_state *f);
+
+/* --- address spaces (address_space.c) ----------------------------------- */
+/* Usable hardware ASIDs besides 0 (0: the hart has none, and every switch
+ * of address space flushes the TLB). */
+unsigned long riscv_asid_count(void);
+unsigned riscv_asid_bits(void);
+/* The hardware ASID arch_user_space_activate() uses for asid (0: none). */
+unsigned long riscv_hw_asid(unsigned asid);
 
 #endif

@@ -1,21 +1,29 @@
 /* Traps on riscv64: exceptions and supervisor interrupts, one entry
- * (trap_entry.S) and one dispatcher.
+ * (trap_entry.S) and two dispatchers: this file for traps taken in the
+ * kernel, user_trap.c for traps from user mode.
  *
  * Interrupts (scause top bit set) go to the handler the platform installed
  * for their cause: supervisor software (1: self-interrupts, later IPIs),
- * timer (5) and external (9: the PLIC).
+ * timer (5) and external (9: the PLIC).  At the end of an interrupt the
+ * scheduler may switch threads (sched_preempt_point): the interrupted frame
+ * stays on the interrupted thread's stack until it runs again.
  *
- * Exceptions first consult the exception table, so code that expects a
- * fault (arch_probe_read64, later copyin/copyout) resumes at its fixup.
- * ebreak is counted and skipped, so a test (or a person) can check that
- * the exception path returns cleanly.  Anything else is a kernel bug:
- * print the cause by name, sepc/stval/sstatus, every register and a
- * backtrace, and power off with the failure status. */
+ * Exceptions in the kernel first consult the exception table, so code that
+ * expects a fault (arch_probe_read64, the user-copy routines) resumes at its
+ * fixup; a user-copy routine that faults on a user page first asks the VM
+ * to bring the page in (uaccess_fault) and, if it can, retries.  ebreak is
+ * counted and skipped, so a test (or a person) can check that the exception
+ * path returns cleanly.  Anything else is a kernel bug: print the cause by
+ * name, sepc/stval/sstatus, every register and a backtrace, and power off
+ * with the failure status. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
 #include <kern/panic.h>
 #include <kern/extable.h>
 #include <kern/printf.h>
+#include <kern/sched.h>
+#include <kern/uaccess.h>
+#include <kern/vm_map.h>
 #include <machine/csr.h>
 #include <machine/trap.h>
 #include "pv/pv.h"
@@ -64,7 +72,7 @@ static const char *const interrupt_names[] = {
 	[13] = "counter overflow",
 };
 
-static const char *cause_name(uint64_t scause)
+const char *riscv_cause_name(uint64_t scause)
 {
 	uint64_t code = scause & ~SCAUSE_INTERRUPT;
 	const char *name = NULL;
@@ -100,7 +108,7 @@ static void dump_frame(const struct trap_frame *tf)
 	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
 
 	kprintf("\nmachv: CPU exception %llu (%s), scause %#llx\n", (unsigned long long)code,
-		cause_name(tf->scause), (unsigned long long)tf->scause);
+		riscv_cause_name(tf->scause), (unsigned long long)tf->scause);
 	kprintf("  sepc %016llx <%s+%#lx>\n", (unsigned long long)tf->sepc,
 		sym ? sym : "?", sym ? (unsigned long)off : 0UL);
 	kprintf("  stval %016llx sstatus %016llx (%s, SPIE %d, SUM %d)\n",
@@ -120,7 +128,7 @@ static void dump_frame(const struct trap_frame *tf)
 	backtrace_print(tf->sepc, tf->x[REG_S0]);
 }
 
-static void interrupt(struct trap_frame *tf)
+void riscv_interrupt(struct trap_frame *tf)
 {
 	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
 	if (code < ARRAY_SIZE(intr_handlers) && intr_handlers[code]) {
@@ -128,7 +136,7 @@ static void interrupt(struct trap_frame *tf)
 		return;
 	}
 	/* Nobody asked for it: mask it rather than take it forever. */
-	kprintf("machv: unexpected %s interrupt (cause %llu); masked\n", cause_name(tf->scause),
+	kprintf("machv: unexpected %s interrupt (cause %llu); masked\n", riscv_cause_name(tf->scause),
 		(unsigned long long)code);
 	if (code < 64)
 		csr_clear(sie, 1UL << code);
@@ -141,10 +149,46 @@ static unsigned insn_length(uint64_t pc)
 	return (low & 3) == 3 ? 4 : 2;
 }
 
+/* A user-copy routine (SUM open, the instruction in the exception table)
+ * faulted on a user address: let the VM map the page.  true if the access
+ * is to be retried.  A fault with SUM closed is never resolved: that is
+ * how the kernel is kept from reading user memory by accident, and how
+ * arch_probe_read64 reports a user address as unreadable.
+ *
+ * The copy routines (uaccess.S) start with t5 = 0 and leave it alone; here
+ * it records the address last resolved.  A copy only moves forward, so the
+ * same address faulting again means the resolution did not hold (the
+ * region went away meanwhile): the copy fails rather than loop. */
+static bool user_copy_fault(struct trap_frame *tf)
+{
+	unsigned access;
+
+	if (!(tf->sstatus & SSTATUS_SUM) || tf->stval < USER_BASE || tf->stval >= USER_END)
+		return false;
+	if (tf->scause == EXC_LOAD_PAGE_FAULT)
+		access = VM_FAULT_READ;
+	else if (tf->scause == EXC_STORE_PAGE_FAULT)
+		access = VM_FAULT_WRITE;
+	else
+		return false;
+	if (tf->x[REG_T5] == tf->stval)
+		return false;
+	/* Resolving may take a while (a page to allocate and clear): let
+	 * interrupts in if the copy ran with them. */
+	if (tf->sstatus & SSTATUS_SPIE)
+		arch_irq_enable();
+	bool ok = uaccess_fault(tf->stval, access);
+	arch_irq_disable();
+	if (ok)
+		tf->x[REG_T5] = tf->stval;
+	return ok;
+}
+
 void riscv_trap(struct trap_frame *tf)
 {
 	if (tf->scause & SCAUSE_INTERRUPT) {
-		interrupt(tf);
+		riscv_interrupt(tf);
+		sched_preempt_point();
 		return;
 	}
 	if (tf->scause == EXC_BREAKPOINT) {
@@ -152,6 +196,8 @@ void riscv_trap(struct trap_frame *tf)
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}
+	if (extable_fixup(tf->sepc) && user_copy_fault(tf))
+		return;   /* the page is there now: run the access again */
 	if (fixup(tf))
 		return;
 	dump_frame(tf);

@@ -59,8 +59,10 @@ static inline pte_t pte_leaf(paddr_t pa, unsigned prot)
 	pte_t e = pa_to_ppn_bits(pa) | PTE_V | PTE_R | PTE_A;
 	if (prot & PROT_W) e |= PTE_W | PTE_D;
 	if (prot & PROT_X) e |= PTE_X;
+	/* Global means "the same in every address space": kernel mappings
+	 * only, or one task's page would show through another's ASID. */
 	if (prot & PROT_USER) e |= PTE_U;
-	if (prot & PROT_GLOBAL) e |= PTE_G;
+	else if (prot & PROT_GLOBAL) e |= PTE_G;
 	if (prot & PROT_NOCACHE) e |= PTE_SW_DEVICE | riscv_pte_device_bits;
 	return e;
 }

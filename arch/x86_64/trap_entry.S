@@ -28,21 +28,7 @@ trap_vectors_start:
 .endr
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	cld
 	movq %rsp, %rdi
 	/* A frame record pointing at the interrupted kernel code, so backtraces

@@ -37,21 +37,7 @@ x86_syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error */
 	pushq $VEC_SYSCALL              /* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	movq %rsp, %rdi
 	pushq $0                        /* a zero frame record ends backtraces */
 	pushq $0

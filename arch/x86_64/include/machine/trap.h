@@ -46,7 +46,27 @@
 #define RFLAGS_RF   (1UL << 16)
 #define RFLAGS_AC   (1UL << 18)
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* Push the general registers in struct trap_frame's order (r15 ends up
+ * lowest); every entry builds its frame with this, trap_return pops it. */
+.macro PUSH_GPRS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+#else
 #include <kern/types.h>
 
 struct trap_frame {

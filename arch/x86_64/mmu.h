@@ -13,15 +13,10 @@ void x86_kernel_root_activate(paddr_t root);
  * (the ioremap window) and record the ones user roots will share.  Called
  * once the platform is up, before any user space exists. */
 void x86_kernel_half_freeze(void);
-/* The pv TLB hooks (pv_native.c), with interrupts off, call the first before
- * invalidating (the current root drops lazy entries the kernel removed)
- * and the second after (the current PCID is clean, every other one may hold
- * stale entries). */
-void x86_tlb_flush_begin(void);
+/* The pv TLB hooks (pv_native.c), with interrupts off, call this after
+ * invalidating: the current PCID is clean, every other one may hold stale
+ * entries. */
 void x86_tlb_flushed(void);
-/* A kernel-mode page fault on a kernel-half address: true if the current
- * root only lacked a lazy kernel entry, now copied in (retry the access). */
-bool x86_kernel_half_fault(vaddr_t va);
 bool x86_pcid_enabled(void);
 /* How many kernel-half top-level entries user roots share. */
 unsigned x86_kernel_half_shared(void);

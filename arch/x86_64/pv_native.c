@@ -18,7 +18,6 @@
 static void native_tlb_flush_all(void)
 {
 	irqflags_t f = arch_irq_save();
-	x86_tlb_flush_begin();
 	uint64_t cr4 = read_cr4();
 	write_cr4(cr4 & ~CR4_PGE);
 	write_cr4(cr4);
@@ -33,7 +32,6 @@ static void native_tlb_flush_range(vaddr_t va, size_t len)
 		return;
 	}
 	irqflags_t f = arch_irq_save();
-	x86_tlb_flush_begin();
 	for (vaddr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < va + len; p += PAGE_SIZE)
 		invlpg(p);
 	x86_tlb_flushed();

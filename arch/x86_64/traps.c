@@ -5,9 +5,8 @@
  *   - user mode: a page fault goes to user_page_fault(), anything else to
  *     user_exception() (src/kern/user_fault.c), which resolve it or kill the
  *     task; the kernel carries on either way;
- *   - kernel mode: a page fault on a kernel address that the loaded root
- *     only lacks a lazy kernel-half entry for is fixed up (user_space.c);
- *     one on a user address in the user-copy instruction (uaccess.S) is
+ *   - kernel mode: a page fault on a user address in the user-copy
+ *     instruction (uaccess.S) is
  *     resolved through uaccess_fault() and retried; then the exception
  *     table sends any instruction that expects a fault (arch_probe_read64,
  *     the user copies) to its fixup.  Anything else is a kernel bug: print
@@ -218,7 +217,7 @@ static void kernel_exception(struct trap_frame *tf)
 	}
 	if (vec == VEC_PF) {
 		uintptr_t addr = read_cr2();
-		if (x86_kernel_half_fault(addr) || uaccess_retry(tf, addr))
+		if (uaccess_retry(tf, addr))
 			return;
 	}
 	if (vec != VEC_DF && vec != VEC_NMI && vec != VEC_MC && fixup(tf))

@@ -3,20 +3,11 @@
  * The kernel half.  Every user root carries the kernel's top-level (PML4)
  * entries 256..511, so the kernel runs on whichever root is loaded.  A
  * copied entry points at the kernel's own PDPT, so whatever the kernel maps
- * below it later is seen by every space at once.  Two kinds of entries:
- *   - frozen: present when x86_kernel_half_freeze() runs, once the platform
- *     is up (direct map, image, and the ioremap window's working half,
- *     whose PDPT it creates).  They never change; arch_user_space_init()
- *     copies them and nothing else has to.
- *   - lazy: any other kernel-half entry the kernel tree gains or loses
- *     later (today only the ioremap window's second half, where tests map
- *     and unmap kernel pages, and ptable.c frees a top-level table once it
- *     empties).  A kernel access through a root that lacks the entry faults
- *     and x86_kernel_half_fault() copies it in; once copied, the slot is
- *     re-copied into the root being loaded at every activation and into the
- *     current root before every TLB flush (before ptable.c frees a table
- *     it unhooked), so no root keeps pointing at a freed table while it is
- *     in use.
+ * below it later is seen by every space at once.  The kernel uses three
+ * PML4 entries (direct map, ioremap window, image: <machine/param.h> keeps
+ * each window inside one), all present when x86_kernel_half_freeze() runs
+ * once the platform is up; their PDPTs always hold mappings, so the walker
+ * never frees them, and arch_user_space_init() copies them once.
  *
  * PCIDs.  With CR4.PCIDE a user root is loaded with its address-space id
  * (asid & 0xfff) as the PCID, and the TLB keeps entries tagged with other
@@ -42,7 +33,6 @@
 
 #define PML4_ENTRIES 512
 #define PML4_KERNEL_FIRST 256
-#define KERNEL_HALF_START 0xffff800000000000UL
 #define PCID_COUNT 4096
 
 static unsigned pml4_index(vaddr_t va)
@@ -54,8 +44,6 @@ static paddr_t kernel_root;
 static bool pcid_on;
 static pte_t kernel_half[PML4_ENTRIES - PML4_KERNEL_FIRST];
 static bool kernel_half_frozen;
-static uint64_t lazy_slots[PML4_ENTRIES / 64];   /* bit i: PML4 entry i is lazy */
-static bool any_lazy;
 
 static uint64_t tlb_generation = 1;
 static unsigned current_pcid;
@@ -82,12 +70,12 @@ void x86_kernel_root_activate(paddr_t root)
 void x86_kernel_half_freeze(void)
 {
 	pte_t *root = ptable_page_ptr(kernel_root);
-	vaddr_t ioremap_end = IOREMAP_BASE + IOREMAP_SIZE / 2;   /* kmap.c: ioremap's half */
+	_Static_assert(IOREMAP_SIZE <= (1UL << 39) && (IOREMAP_BASE & ((1UL << 39) - 1)) == 0,
+		       "the ioremap window is one PML4 entry");
 
-	for (vaddr_t va = IOREMAP_BASE; va < ioremap_end; va += 1UL << 39) {
-		pte_t *e = &root[pml4_index(va)];
-		if (pte_valid(*e))
-			continue;
+	/* The window may hold nothing yet: give it its PDPT now. */
+	pte_t *e = &root[pml4_index(IOREMAP_BASE)];
+	if (!pte_valid(*e)) {
 		paddr_t pdpt = ptable_page_alloc();
 		if (pdpt == PADDR_NONE)
 			panic("x86: no memory for the kernel's top-level tables");
@@ -96,55 +84,6 @@ void x86_kernel_half_freeze(void)
 	}
 	memcpy(kernel_half, &root[PML4_KERNEL_FIRST], sizeof(kernel_half));
 	kernel_half_frozen = true;
-}
-
-/* The CPU sets the accessed bit in whichever root it walks: two copies of
- * an entry may differ in it alone. */
-static bool same_entry(pte_t a, pte_t b)
-{
-	return ((a ^ b) & ~(PTE_A | PTE_D)) == 0;
-}
-
-static pte_t *root_entries(paddr_t root)
-{
-	return ptable_page_ptr(root);
-}
-
-static paddr_t current_root(void)
-{
-	return read_cr3() & PTE_ADDR_MASK;
-}
-
-/* Bring root's lazy kernel-half entries up to date with the kernel's. */
-static void sync_lazy(paddr_t root)
-{
-	if (!any_lazy || root == kernel_root)
-		return;
-	pte_t *dst = root_entries(root);
-	const pte_t *src = root_entries(kernel_root);
-	for (unsigned w = 0; w < ARRAY_SIZE(lazy_slots); w++)
-		for (uint64_t bits = lazy_slots[w]; bits; bits &= bits - 1) {
-			unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
-			dst[i] = src[i];
-		}
-}
-
-bool x86_kernel_half_fault(vaddr_t va)
-{
-	unsigned i = pml4_index(va);
-	paddr_t root = current_root();
-	if (va < KERNEL_HALF_START || !kernel_half_frozen || root == kernel_root)
-		return false;
-	pte_t *dst = root_entries(root);
-	pte_t want = root_entries(kernel_root)[i];
-	if (same_entry(dst[i], want))
-		return false;   /* not ours to fix: a real fault */
-	if (pte_valid(kernel_half[i - PML4_KERNEL_FIRST]))
-		panic("x86: frozen kernel PML4 entry %u changed", i);
-	lazy_slots[i / 64] |= 1ULL << (i % 64);
-	any_lazy = true;
-	dst[i] = want;
-	return true;
 }
 
 unsigned x86_kernel_half_shared(void)
@@ -168,7 +107,6 @@ void arch_user_space_init(struct ptable *pt)
 void arch_user_space_activate(const struct ptable *pt, unsigned asid)
 {
 	paddr_t root = pt ? pt->root : kernel_root;
-	sync_lazy(root);
 	if (!pcid_on) {
 		if ((read_cr3() & PTE_ADDR_MASK) != root)
 			write_cr3(root);
@@ -183,11 +121,6 @@ void arch_user_space_activate(const struct ptable *pt, unsigned asid)
 	s->generation = tlb_generation;
 	current_pcid = pcid;
 	write_cr3(root | pcid | (keep ? CR3_NOFLUSH : 0));
-}
-
-void x86_tlb_flush_begin(void)
-{
-	sync_lazy(current_root());
 }
 
 void x86_tlb_flushed(void)

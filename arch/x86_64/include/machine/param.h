@@ -2,7 +2,9 @@
  *
  *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff   user space (later issues)
  *   0xffff_8000_0000_0000 .. +64 TiB                 direct map of RAM
- *   0xffff_c000_0000_0000 .. +1 TiB                  ioremap window (uncached)
+ *   0xffff_c000_0000_0000 .. +512 GiB                ioremap window (uncached):
+ *                                                    one PML4 entry, so every
+ *                                                    user root shares it
  *   0xffff_ffff_8000_0000 .. top                     kernel image (-2 GiB)
  *
  * The image is loaded at physical KERNEL_PHYS and linked at
@@ -18,7 +20,7 @@
 #define DIRECT_MAP_BASE  0xffff800000000000UL
 #define DIRECT_MAP_SIZE  (64UL << 40)
 #define IOREMAP_BASE     0xffffc00000000000UL
-#define IOREMAP_SIZE     (1UL << 40)
+#define IOREMAP_SIZE     (1UL << 39)
 
 /* The boot page tables (boot/start.S) map physical 0..4 GiB in the direct
  * map; the page allocator uses only that much until kmap_init() is done. */

@@ -22,8 +22,6 @@ static const struct {
 	{ "virtio_mmio.device", "a virtio-mmio device: <size>@<base>:<irq>[:<id>] (QEMU microvm)" },
 	{ "console", "ignored (machv writes to every console it finds)" },
 	{ "earlyprintk", "ignored" },
-	{ "quiet", "print less at boot" },
-	{ "bench", "print boot timing figures" },
 	{ "poweroff", "power off with success right after boot (launch smoke tests)" },
 	{ "panic_test", "panic right after boot (tests the panic path)" },
 	{ "fault_test", "take a page fault right after boot (tests the exception path)" },

@@ -1,0 +1,163 @@
+/* Ports and port sets: allocation, references, death. */
+#include <ipc/port.h>
+#include <kern/kmem.h>
+#include <kern/panic.h>
+
+static size_t nr_ports, nr_psets;
+
+struct ipc_port *ipc_port_alloc(void)
+{
+	struct ipc_port *port = kzalloc(sizeof(*port));
+	if (port == NULL)
+		return NULL;
+	port->obj.refs = 1;
+	port->obj.kind = IPC_OBJ_PORT;
+	port->active = true;
+	port->qlimit = MACH_PORT_QLIMIT_DEFAULT;
+	list_init(&port->messages);
+	list_init(&port->pset_link);
+	nr_ports++;
+	return port;
+}
+
+void ipc_port_reference(struct ipc_port *port)
+{
+	port->obj.refs++;
+}
+
+void ipc_port_release(struct ipc_port *port)
+{
+	assert(port->obj.refs > 0);
+	if (--port->obj.refs > 0)
+		return;
+	/* Nobody can name the port any more; a live port with no references
+	 * left would be a receive right lost in transit, so kill it first. */
+	if (port->active)
+		ipc_port_destroy(port);
+	nr_ports--;
+	kfree(port);
+}
+
+void ipc_port_destroy(struct ipc_port *port)
+{
+	if (!port->active)
+		return;
+	port->active = false;
+	port->receiver = NULL;
+	port->receiver_name = MACH_PORT_NULL;
+	ipc_pset_remove(port);
+	/* Queued messages are destroyed here once mach_msg exists; the queue
+	 * is still empty in this core. */
+	port->has_payload = false;
+	port->kotype = IKOT_NONE;
+	port->kobject = NULL;
+}
+
+void ipc_port_release_send(struct ipc_port *port)
+{
+	assert(port->srights > 0);
+	port->srights--;
+	/* No-senders notification hooks in here (srights reaching 0). */
+	ipc_port_release(port);
+}
+
+void ipc_port_release_sonce(struct ipc_port *port)
+{
+	assert(port->sorights > 0);
+	port->sorights--;
+	/* A send-once right destroyed unused: the send-once notification
+	 * hooks in here. */
+	ipc_port_release(port);
+}
+
+struct ipc_port *ipc_port_make_send(struct ipc_port *port)
+{
+	port->mscount++;
+	port->srights++;
+	ipc_port_reference(port);
+	return port;
+}
+
+struct ipc_port *ipc_port_make_sonce(struct ipc_port *port)
+{
+	port->sorights++;
+	ipc_port_reference(port);
+	return port;
+}
+
+struct ipc_port *ipc_port_copy_send(struct ipc_port *port)
+{
+	port->srights++;
+	ipc_port_reference(port);
+	return port;
+}
+
+void ipc_port_set_kobject(struct ipc_port *port, enum ipc_kobject_type type, void *kobject)
+{
+	port->kotype = type;
+	port->kobject = kobject;
+}
+
+struct ipc_pset *ipc_pset_alloc(void)
+{
+	struct ipc_pset *pset = kzalloc(sizeof(*pset));
+	if (pset == NULL)
+		return NULL;
+	pset->obj.refs = 1;
+	pset->obj.kind = IPC_OBJ_PSET;
+	pset->active = true;
+	list_init(&pset->members);
+	nr_psets++;
+	return pset;
+}
+
+void ipc_pset_release(struct ipc_pset *pset)
+{
+	assert(pset->obj.refs > 0);
+	if (--pset->obj.refs > 0)
+		return;
+	ipc_pset_destroy(pset);
+	nr_psets--;
+	kfree(pset);
+}
+
+void ipc_pset_remove(struct ipc_port *port)
+{
+	struct ipc_pset *pset = port->pset;
+	if (pset == NULL)
+		return;
+	list_remove(&port->pset_link);
+	pset->nmembers--;
+	port->pset = NULL;
+}
+
+void ipc_pset_add(struct ipc_pset *pset, struct ipc_port *port)
+{
+	ipc_pset_remove(port);
+	list_push_back(&pset->members, &port->pset_link);
+	pset->nmembers++;
+	port->pset = pset;
+}
+
+void ipc_pset_destroy(struct ipc_pset *pset)
+{
+	list_foreach_safe(it, tmp, &pset->members)
+		ipc_pset_remove(list_entry(it, struct ipc_port, pset_link));
+	pset->active = false;
+	pset->receiver = NULL;
+	pset->receiver_name = MACH_PORT_NULL;
+}
+
+void ipc_object_release(struct ipc_object *obj)
+{
+	if (obj->kind == IPC_OBJ_PORT)
+		ipc_port_release((struct ipc_port *)obj);
+	else
+		ipc_pset_release((struct ipc_pset *)obj);
+}
+
+void ipc_stats(struct ipc_stats *out)
+{
+	out->ports = nr_ports;
+	out->psets = nr_psets;
+}

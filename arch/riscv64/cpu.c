@@ -46,3 +46,10 @@ bool arch_probe_read64(const void *addr, uint64_t *out)
 		*out = v;
 	return ok;
 }
+
+/* RISC-V orders instruction fetch after stores only through fence.i (on
+ * this hart; other harts need a remote fence.i when SMP arrives). */
+void arch_sync_icache(const void *kva, size_t len)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}

@@ -74,3 +74,9 @@ void arch_mmu_activate(paddr_t root)
 	x86_smap_enabled = cr4 & CR4_SMAP;
 	x86_kernel_root_activate(root);
 }
+
+/* x86 keeps instruction fetch coherent with stores (self-modifying code
+ * included): nothing to do. */
+void arch_sync_icache(const void *kva, size_t len)
+{
+}

@@ -76,6 +76,12 @@ paddr_t virt_to_phys(const void *va);
 /* Map device memory uncached into kernel space; NULL on failure. */
 void *ioremap(paddr_t pa, size_t len);
 
+/* Make instructions just written at kva (through the direct map) visible
+ * to instruction fetch on this CPU (x86: nothing to do; Arm: clean the
+ * data cache to the point of unification and invalidate the instruction
+ * cache; RISC-V: fence.i). */
+void arch_sync_icache(const void *kva, size_t len);
+
 /* Read a word from an address that may not be mapped; returns false instead
  * of faulting.  The exception-recovery path of every arch. */
 bool arch_probe_read64(const void *addr, uint64_t *out);

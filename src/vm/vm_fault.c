@@ -5,6 +5,7 @@
  * fills pages the same way (vm_map_write), writing through the kernel's
  * direct map so that read-only text can be filled without ever being
  * writable in the task. */
+#include <kern/arch.h>
 #include <kern/errno.h>
 #include <kern/page_alloc.h>
 #include <kern/ptable.h>
@@ -82,8 +83,14 @@ int vm_map_write(struct vm_map *map, vaddr_t va, const void *src, size_t len)
 		const struct vm_region *r = vm_region_lookup(map, page);
 		paddr_t pa;
 		int rc = r ? vm_page_in(map, r, page, &pa) : K_EFAULT;
-		if (rc == K_OK)
-			memcpy((char *)phys_to_virt(pa) + off, from, n);
+		if (rc == K_OK) {
+			char *dst = (char *)phys_to_virt(pa) + off;
+			memcpy(dst, from, n);
+			/* Code written through the direct map must reach the
+			 * instruction side before the task runs it. */
+			if (r->prot & PROT_X)
+				arch_sync_icache(dst, n);
+		}
 		vm_map_unlock(map, f);
 		if (rc != K_OK)
 			return rc;

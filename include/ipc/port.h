@@ -162,6 +162,12 @@ void ipc_pset_add(struct ipc_pset *pset, struct ipc_port *port);
 /* Empty the set and mark it inactive (its receive right is destroyed). */
 void ipc_pset_destroy(struct ipc_pset *pset);
 
+/* Set by the message queues (ipc/mqueue.c) when mach_msg is in the
+ * build: called when a port or set dies, to throw away its messages and
+ * wake its waiters.  NULL in the host tests of the core. */
+extern void (*ipc_port_death_hook)(struct ipc_port *port);
+extern void (*ipc_pset_death_hook)(struct ipc_pset *pset);
+
 /* Drop a reference on either kind of object. */
 void ipc_object_release(struct ipc_object *obj);
 

@@ -40,8 +40,9 @@
 #define KERN_FAILURE            5
 #define KERN_RESOURCE_SHORTAGE  6
 
-/* Until IPC lands, the self traps return these fixed names (the IPC issue
- * replaces them with real port names in each task's space). */
+/* The fixed names the self traps returned before IPC; the boot-module
+ * variables still use them as placeholders (the self traps now return
+ * real port names, ipc/mach_msg.h). */
 #define PROVISIONAL_TASK_SELF   1
 #define PROVISIONAL_HOST_SELF   2
 #define PROVISIONAL_THREAD_SELF_BASE 0x100   /* + thread id */

@@ -10,6 +10,9 @@
 #include <kern/vm_map.h>
 #include <kern/waitq.h>
 
+struct ipc_space;
+struct ipc_port;
+
 struct task {
 	struct vm_map map;
 	struct list threads;          /* struct thread.task_link */
@@ -21,6 +24,8 @@ struct task {
 	int exit_status;
 	struct waitq exited;          /* woken when the task is gone */
 	struct list reap_link;        /* private: queued for the reaper */
+	struct ipc_space *itk_space;  /* its port names (ipc/space.h) */
+	struct ipc_port *itk_self;    /* the task's kernel-object port */
 };
 
 /* The exit status of a task that was killed (a fault, an exception).  The

@@ -69,6 +69,7 @@ struct thread {
 	uint64_t cpu_ns;              /* time spent running */
 	uint64_t switches;            /* times switched in */
 	bool interrupt_pending;       /* set by thread_interrupt() */
+	struct ipc_port *ith_self;    /* its kernel-object port, made on first use */
 };
 
 /* The running thread. */

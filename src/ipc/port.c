@@ -5,6 +5,9 @@
 
 static size_t nr_ports, nr_psets;
 
+void (*ipc_port_death_hook)(struct ipc_port *port);
+void (*ipc_pset_death_hook)(struct ipc_pset *pset);
+
 struct ipc_port *ipc_port_alloc(void)
 {
 	struct ipc_port *port = kzalloc(sizeof(*port));
@@ -46,8 +49,10 @@ void ipc_port_destroy(struct ipc_port *port)
 	port->receiver = NULL;
 	port->receiver_name = MACH_PORT_NULL;
 	ipc_pset_remove(port);
-	/* Queued messages are destroyed here once mach_msg exists; the queue
-	 * is still empty in this core. */
+	/* The message queue's side (ipc/mqueue.h) destroys the queued
+	 * messages and wakes the threads waiting on the port. */
+	if (ipc_port_death_hook)
+		ipc_port_death_hook(port);
 	port->has_payload = false;
 	port->kotype = IKOT_NONE;
 	port->kobject = NULL;
@@ -144,6 +149,8 @@ void ipc_pset_destroy(struct ipc_pset *pset)
 	list_foreach_safe(it, tmp, &pset->members)
 		ipc_pset_remove(list_entry(it, struct ipc_port, pset_link));
 	pset->active = false;
+	if (ipc_pset_death_hook)
+		ipc_pset_death_hook(pset);
 	pset->receiver = NULL;
 	pset->receiver_name = MACH_PORT_NULL;
 }

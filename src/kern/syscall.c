@@ -5,6 +5,7 @@
  * them can hurt the kernel, whatever the arguments.  A trap that ends the
  * task returns too: the arch's return path then reaches
  * user_return_check(), which ends the thread instead of resuming it. */
+#include <ipc/mach_msg.h>
 #include <kern/arch.h>
 #include <kern/console.h>
 #include <kern/errno.h>
@@ -72,6 +73,17 @@ static long trap_thread_spawn(struct task *task, uintptr_t pc, uintptr_t sp, uin
 	return id;
 }
 
+/* mach_msg(msg, option, send_size, rcv_size, rcv_name, timeout, notify):
+ * the 32-bit arguments are taken from the low halves of the registers,
+ * as GNU Mach's prototypes declare them. */
+static long trap_mach_msg(struct task *task, const uint64_t args[SYSCALL_ARGS])
+{
+	struct ipc_msg_buf buf = { .user = true, .addr = args[0] };
+	return ipc_mach_msg(task ? task->itk_space : NULL, buf, (mach_msg_option_t)args[1],
+			    (uint32_t)args[2], (uint32_t)args[3], (mach_port_name_t)args[4],
+			    (uint32_t)args[5], (mach_port_name_t)args[6]);
+}
+
 /* Unknown trap numbers are reported once each (a program that loops on
  * one must not flood the console); the table only bounds the reports. */
 static void report_unknown(const struct task *task, long num)
@@ -96,14 +108,15 @@ long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS])
 
 	switch (num) {
 	case TRAP_MACH_MSG:
+		return trap_mach_msg(task, args);
 	case TRAP_MACH_REPLY_PORT:
-		return KERN_FAILURE;   /* until IPC lands */
+		return ipc_reply_port(task);
 	case TRAP_MACH_THREAD_SELF:
-		return PROVISIONAL_THREAD_SELF_BASE + self->id;
+		return ipc_thread_self(self);
 	case TRAP_MACH_TASK_SELF:
-		return PROVISIONAL_TASK_SELF;
+		return ipc_task_self(task);
 	case TRAP_MACH_HOST_SELF:
-		return PROVISIONAL_HOST_SELF;
+		return ipc_host_self(task);
 	case TRAP_MACH_PRINT:
 		return trap_mach_print(args[0]);
 	case TRAP_SWTCH_PRI:
@@ -113,11 +126,15 @@ long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS])
 		return sched_yield();
 	case TRAP_THREAD_SWITCH:
 		return trap_thread_switch(args[1], args[2]);
-	case TRAP_TASK_TERMINATE:
-		if (args[0] != PROVISIONAL_TASK_SELF || !task)
+	case TRAP_TASK_TERMINATE: {
+		/* Any task the caller holds a send right to. */
+		struct task *victim = task ? ipc_task_of_name(task->itk_space,
+							       (mach_port_name_t)args[0]) : NULL;
+		if (!victim)
 			return KERN_INVALID_ARGUMENT;
-		task_terminate(task, 0, NULL);
+		task_terminate(victim, 0, NULL);
 		return KERN_SUCCESS;
+	}
 	case TRAP_MACHV_EXIT:
 		if (!task)
 			return KERN_INVALID_ARGUMENT;

@@ -12,6 +12,7 @@
  * task_terminate() prints its status; a task whose last thread returned
  * by itself (kernel-side threads only) ends silently with that thread's
  * exit status. */
+#include <ipc/mach_msg.h>
 #include <kern/arch.h>
 #include <kern/errno.h>
 #include <kern/kmem.h>
@@ -43,6 +44,11 @@ struct task *task_create(const char *name)
 		return NULL;
 	memset(task, 0, sizeof(*task));
 	if (vm_map_init(&task->map) != K_OK) {
+		kmem_cache_free(task_cache, task);
+		return NULL;
+	}
+	if (ipc_task_init(task) != K_OK) {
+		vm_map_destroy(&task->map);
 		kmem_cache_free(task_cache, task);
 		return NULL;
 	}
@@ -142,6 +148,7 @@ void task_detach_thread(struct thread *t)
 	struct task *task = t->task;
 	list_remove(&t->task_link);
 	task->nthreads--;
+	ipc_thread_terminate(t);
 	if (task->nthreads == 0 && !task->exiting) {
 		task->exiting = true;
 		task->exit_status = t->exit_status;
@@ -193,6 +200,7 @@ void task_terminate(struct task *task, int status, const char *reason)
 
 void task_reap(struct task *task)
 {
+	ipc_task_terminate(task);
 	vm_map_destroy(&task->map);
 	irqflags_t f = arch_irq_save();
 	list_remove(&task->all_link);

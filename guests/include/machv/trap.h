@@ -10,8 +10,8 @@
  * include/kern/syscall.h; guests/lib/abi_check.c fails the build if the two
  * ever disagree.
  *
- * Until IPC lands, the "self" traps return provisional names and mach_msg
- * and mach_reply_port fail with KERN_FAILURE (see docs/abi.md). */
+ * The "self" traps return port names in the task's space; mach_msg's
+ * message format is in <machv/message.h> (see docs/abi.md). */
 #ifndef MACHV_TRAP_H
 #define MACHV_TRAP_H
 
@@ -58,7 +58,8 @@
 #define SWITCH_OPTION_DEPRESS  1
 #define SWITCH_OPTION_WAIT     2
 
-/* The names the self traps return until IPC gives each task a port space. */
+/* The names the self traps returned before IPC (kept for the kernel's
+ * boot-module placeholders, see docs/abi.md). */
 #define PROVISIONAL_TASK_SELF        1
 #define PROVISIONAL_HOST_SELF        2
 #define PROVISIONAL_THREAD_SELF_BASE 0x100   /* + thread id */
@@ -80,7 +81,7 @@ static inline long machv_trap3(long n, long a1, long a2, long a3)
 
 /* --- GNU Mach traps -------------------------------------------------- */
 
-/* Send and/or receive a message.  Fails with KERN_FAILURE until IPC. */
+/* Send and/or receive a message (<machv/message.h>). */
 static inline int mach_msg_trap(void *msg, int option, unsigned send_size,
 				unsigned rcv_size, unsigned rcv_name,
 				unsigned timeout, unsigned notify)

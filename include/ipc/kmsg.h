@@ -1,0 +1,182 @@
+/* Messages in the kernel: GNU Mach's typed message format on LP64 (the
+ * x86_64 ABI, used on aarch64 and riscv64 as well), and the translation of
+ * the rights a message carries between a space and transit form.
+ *
+ * User layout (32-byte header, then the body):
+ *   msgh_bits, msgh_size            2 x uint32
+ *   msgh_remote_port                8 bytes, the name in the low 32 bits
+ *   msgh_local_port                 8 bytes (or the protected payload)
+ *   msgh_seqno, msgh_id             2 x uint32
+ * The body is a sequence of 8-byte type descriptors (mach_msg_type_t;
+ * the long form has the same size on LP64) each followed by its data,
+ * padded to 8 bytes.  A port right in the body takes an 8-byte slot
+ * (msgt_size 64) with the name in its low 32 bits.
+ *
+ * In the kernel a message keeps the user layout byte for byte, except
+ * that every 8-byte port slot (header and body) holds a struct ipc_port
+ * pointer for a right in transit: the slots are pointer-sized for that.
+ *
+ * Out-of-line memory and out-of-line port arrays are not supported yet
+ * (a descriptor without msgt_inline gets MACH_SEND_INVALID_TYPE). */
+#ifndef IPC_KMSG_H
+#define IPC_KMSG_H
+
+#include <ipc/space.h>
+#include <kern/kmem.h>
+
+typedef int mach_msg_return_t;
+typedef int32_t mach_msg_option_t;
+
+/* msgh_bits (mach/message.h). */
+#define MACH_MSGH_BITS_REMOTE_MASK   0x000000ffu
+#define MACH_MSGH_BITS_LOCAL_MASK    0x0000ff00u
+#define MACH_MSGH_BITS_COMPLEX       0x80000000u
+#define MACH_MSGH_BITS_PORTS_MASK    (MACH_MSGH_BITS_REMOTE_MASK | MACH_MSGH_BITS_LOCAL_MASK)
+#define MACH_MSGH_BITS_USER          (MACH_MSGH_BITS_PORTS_MASK | MACH_MSGH_BITS_COMPLEX)
+#define MACH_MSGH_BITS(remote, local) ((remote) | ((local) << 8))
+#define MACH_MSGH_BITS_REMOTE(bits)  ((bits) & MACH_MSGH_BITS_REMOTE_MASK)
+#define MACH_MSGH_BITS_LOCAL(bits)   (((bits) & MACH_MSGH_BITS_LOCAL_MASK) >> 8)
+
+/* Data type names besides the port dispositions (port.h). */
+#define MACH_MSG_TYPE_PORT_NAME        15
+#define MACH_MSG_TYPE_PROTECTED_PAYLOAD 23
+#define MACH_MSG_TYPE_LAST             23
+#define MACH_MSG_TYPE_PORT_ANY(x) ((x) >= MACH_MSG_TYPE_MOVE_RECEIVE && \
+				   (x) <= MACH_MSG_TYPE_MAKE_SEND_ONCE)
+#define MACH_MSG_TYPE_PORT_ANY_SEND(x) ((x) >= MACH_MSG_TYPE_MOVE_SEND && \
+					(x) <= MACH_MSG_TYPE_MAKE_SEND_ONCE)
+
+/* mach_msg options. */
+#define MACH_SEND_MSG       0x00000001
+#define MACH_RCV_MSG        0x00000002
+#define MACH_SEND_TIMEOUT   0x00000010
+#define MACH_SEND_NOTIFY    0x00000020
+#define MACH_SEND_INTERRUPT 0x00000040
+#define MACH_SEND_CANCEL    0x00000080
+#define MACH_RCV_TIMEOUT    0x00000100
+#define MACH_RCV_NOTIFY     0x00000200
+#define MACH_RCV_INTERRUPT  0x00000400
+#define MACH_RCV_LARGE      0x00000800
+/* Kernel-internal: send even past the queue limit (kernel replies). */
+#define MACH_SEND_ALWAYS    0x00010000
+
+/* mach_msg return codes. */
+#define MACH_MSG_SUCCESS             0x00000000
+#define MACH_MSG_IPC_SPACE           0x00002000
+#define MACH_MSG_IPC_KERNEL          0x00000800
+#define MACH_SEND_INVALID_DATA       0x10000002
+#define MACH_SEND_INVALID_DEST       0x10000003
+#define MACH_SEND_TIMED_OUT          0x10000004
+#define MACH_SEND_INTERRUPTED        0x10000007
+#define MACH_SEND_MSG_TOO_SMALL      0x10000008
+#define MACH_SEND_INVALID_REPLY      0x10000009
+#define MACH_SEND_INVALID_RIGHT      0x1000000a
+#define MACH_SEND_INVALID_NOTIFY     0x1000000b
+#define MACH_SEND_INVALID_MEMORY     0x1000000c
+#define MACH_SEND_NO_BUFFER          0x1000000d
+#define MACH_SEND_INVALID_TYPE       0x1000000f
+#define MACH_SEND_INVALID_HEADER     0x10000010
+#define MACH_RCV_INVALID_NAME        0x10004002
+#define MACH_RCV_TIMED_OUT           0x10004003
+#define MACH_RCV_TOO_LARGE           0x10004004
+#define MACH_RCV_INTERRUPTED         0x10004005
+#define MACH_RCV_PORT_CHANGED        0x10004006
+#define MACH_RCV_INVALID_DATA        0x10004008
+#define MACH_RCV_PORT_DIED           0x10004009
+#define MACH_RCV_IN_SET              0x1000400a
+#define MACH_RCV_HEADER_ERROR        0x1000400b
+#define MACH_RCV_BODY_ERROR          0x1000400c
+
+/* The user header, byte for byte. */
+typedef struct {
+	uint32_t msgh_bits;
+	uint32_t msgh_size;
+	union {
+		uint32_t msgh_remote_port;
+		uint64_t msgh_remote_slot;
+	};
+	union {
+		uint32_t msgh_local_port;
+		uint64_t msgh_protected_payload;
+	};
+	uint32_t msgh_seqno;
+	int32_t msgh_id;
+} mach_msg_header_t;
+_Static_assert(sizeof(mach_msg_header_t) == 32, "GNU Mach LP64 header is 32 bytes");
+
+/* A type descriptor, decoded from its 8 bytes: bits 0-7 name, 8-23 size
+ * in bits, 24-28 unused, 29 inline, 30 longform, 31 deallocate; then the
+ * element count. */
+#define MSGT_NAME(w)       ((w) & 0xffu)
+#define MSGT_SIZE(w)       (((w) >> 8) & 0xffffu)
+#define MSGT_INLINE        (1u << 29)
+#define MSGT_LONGFORM      (1u << 30)
+#define MSGT_DEALLOCATE    (1u << 31)
+#define MSGT_WORD(name, size, inl) ((uint32_t)(name) | ((uint32_t)(size) << 8) | \
+				    ((inl) ? MSGT_INLINE : 0))
+typedef struct {
+	uint32_t word;
+	uint32_t number;
+} mach_msg_type_t;
+_Static_assert(sizeof(mach_msg_type_t) == 8, "GNU Mach LP64 type descriptor is 8 bytes");
+
+#define MACH_MSG_ALIGN 8
+
+struct ipc_kmsg {
+	struct list link;          /* in the port's queue */
+	uint32_t size;             /* bytes of msg */
+	uint32_t pad;
+	union {
+		mach_msg_header_t hdr;
+		uint8_t bytes[sizeof(mach_msg_header_t)];
+	} msg;                     /* followed by the body */
+};
+
+/* The largest message: a kmsg is one kmalloc block for now. */
+#define IPC_KMSG_MAX_SIZE ((uint32_t)(KMALLOC_MAX - offsetof(struct ipc_kmsg, msg)))
+
+/* A kmsg for size bytes of message (checked against the limits: size
+ * must be a multiple of 8, at least a header and at most
+ * IPC_KMSG_MAX_SIZE), or NULL. */
+struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size);
+void ipc_kmsg_free(struct ipc_kmsg *kmsg);
+
+/* The transit rights in the header slots. */
+static inline struct ipc_port *ipc_kmsg_dest(const struct ipc_kmsg *kmsg)
+{
+	return (struct ipc_port *)(uintptr_t)kmsg->msg.hdr.msgh_remote_slot;
+}
+static inline struct ipc_port *ipc_kmsg_reply(const struct ipc_kmsg *kmsg)
+{
+	return (struct ipc_port *)(uintptr_t)kmsg->msg.hdr.msgh_protected_payload;
+}
+
+/* Check the size fields and the header, then translate the header's
+ * rights out of space: on success the remote slot holds the destination
+ * (a live port; its transit type in the bits' remote field) and the local
+ * slot the reply right (NULL, IPC_PORT_DEAD or a port).  Errors:
+ * MACH_SEND_MSG_TOO_SMALL, MACH_SEND_INVALID_HEADER, MACH_SEND_INVALID_DEST,
+ * MACH_SEND_INVALID_REPLY; the space is then unchanged. */
+mach_msg_return_t ipc_kmsg_copyin_header(struct ipc_space *space, struct ipc_kmsg *kmsg);
+/* Translate the body's port rights (complex messages only).  On error the
+ * whole message's rights are destroyed (header ones too, as in Mach) and
+ * the kmsg must just be freed: MACH_SEND_MSG_TOO_SMALL,
+ * MACH_SEND_INVALID_TYPE, MACH_SEND_INVALID_RIGHT. */
+mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg *kmsg);
+/* Both, the usual way in. */
+mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kmsg *kmsg);
+
+/* Give the message's rights to space and rewrite it in user form.  Normal
+ * receive: the header is swapped as Mach does (remote = the reply right,
+ * local = the destination's receive-right name or the protected payload),
+ * seqno set by the caller.  Pseudo receive (a send that timed out or was
+ * interrupted): the rights go back to the sender, the header unswapped.
+ * A right that finds no room becomes MACH_PORT_NULL (destroyed); the
+ * return value then has MACH_MSG_IPC_SPACE or'ed into
+ * MACH_RCV_HEADER_ERROR / MACH_RCV_BODY_ERROR. */
+mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kmsg, bool pseudo);
+
+/* Destroy every right in a message in transit form and free it. */
+void ipc_kmsg_destroy(struct ipc_kmsg *kmsg);
+
+#endif

@@ -3,7 +3,11 @@
  * that carry a number, a send-once reply right (the header) and a send
  * right to a third port (the body), and waits for each answer on its
  * reply port.  Every answer is checked; the last line says how many round
- * trips worked and what one cost.  Exits 0 when all did. */
+ * trips worked and what one cost.  Then a message to itself carries
+ * out-of-line bytes and an out-of-line port array: they must arrive at a
+ * new address, intact, and an unmapped out-of-line pointer must be
+ * refused with MACH_SEND_INVALID_MEMORY and nothing queued.  Exits 0 when
+ * all of it worked. */
 #include <machv/lib.h>
 #include <machv/message.h>
 
@@ -21,6 +25,19 @@ struct answer {
 	mach_msg_header_t h;
 	mach_msg_type_t num_type;
 	int32_t num, pad;
+};
+
+#ifndef MACH_SEND_INVALID_MEMORY
+#define MACH_SEND_INVALID_MEMORY 0x1000000c
+#endif
+#define MACH_MSG_TYPE_BYTE 9
+
+struct ool_msg {
+	mach_msg_header_t h;
+	mach_msg_type_t data_type;
+	uint64_t data;
+	mach_msg_type_t ports_type;
+	uint64_t ports;
 };
 
 static mach_port_t service, token;
@@ -53,6 +70,76 @@ static void server(void *unused)
 		if (r != MACH_MSG_SUCCESS)
 			server_failures++;
 	}
+}
+
+static mach_msg_type_t ool_type(unsigned name, unsigned size, unsigned number)
+{
+	mach_msg_type_t t = mach_msg_type(name, size, number);
+	t.msgt_inline = 0;
+	return t;
+}
+
+static unsigned char ool_bytes[10000];
+
+/* Out-of-line bytes and port names to oneself. */
+static int ool_check(void)
+{
+	mach_port_t port = mach_reply_port();
+	mach_port_t names[2] = { token, 0 };
+	for (unsigned i = 0; i < sizeof(ool_bytes); i++)
+		ool_bytes[i] = (unsigned char)(i * 11 + (i >> 12) * 29 + 3);
+	struct ool_msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.h.msgh_size = sizeof(m);
+	m.h.msgh_remote_port = port;
+	m.h.msgh_id = 2000;
+	m.data_type = ool_type(MACH_MSG_TYPE_BYTE, 8, sizeof(ool_bytes));
+	m.data = (uint64_t)(uintptr_t)ool_bytes;
+	m.ports_type = ool_type(MACH_MSG_TYPE_MAKE_SEND, 32, 2);
+	m.ports = (uint64_t)(uintptr_t)names;
+	int r = mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m),
+			 sizeof(m), port, 5000, 0);
+	if (r != MACH_MSG_SUCCESS || m.h.msgh_id != 2000 || m.data == 0 ||
+	    m.data == (uint64_t)(uintptr_t)ool_bytes || m.ports == 0 ||
+	    m.data_type.msgt_number != sizeof(ool_bytes) ||
+	    m.ports_type.msgt_name != MACH_MSG_TYPE_PORT_SEND) {
+		printf("ipc-ping: out-of-line message failed (%x)\n", r);
+		return 1;
+	}
+	const unsigned char *got = (const unsigned char *)(uintptr_t)m.data;
+	for (unsigned i = 0; i < sizeof(ool_bytes); i++)
+		if (got[i] != (unsigned char)(i * 11 + (i >> 12) * 29 + 3)) {
+			printf("ipc-ping: out-of-line byte %u is wrong\n", i);
+			return 1;
+		}
+	const mach_port_t *gotn = (const mach_port_t *)(uintptr_t)m.ports;
+	/* A send right to our own receive right comes back under its name. */
+	if (gotn[0] != token || gotn[1] != 0) {
+		printf("ipc-ping: out-of-line ports %x %x, wanted %x 0\n", gotn[0], gotn[1], token);
+		return 1;
+	}
+
+	/* An unmapped out-of-line pointer: refused, nothing queued. */
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.h.msgh_size = sizeof(m);
+	m.h.msgh_remote_port = port;
+	m.data_type = ool_type(MACH_MSG_TYPE_BYTE, 8, 64);
+	m.data = 0x1000;
+	m.ports_type = ool_type(MACH_MSG_TYPE_MAKE_SEND, 32, 0);
+	r = mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0);
+	if (r != MACH_SEND_INVALID_MEMORY) {
+		printf("ipc-ping: unmapped out-of-line pointer gave %x\n", r);
+		return 1;
+	}
+	r = mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port, 0, 0);
+	if (r != MACH_RCV_TIMED_OUT) {
+		printf("ipc-ping: a refused message was queued (%x)\n", r);
+		return 1;
+	}
+	printf("ipc-ping: out-of-line bytes and ports ok\n");
+	return 0;
 }
 
 int main(int argc, char **argv, char **envp)
@@ -96,5 +183,6 @@ int main(int argc, char **argv, char **envp)
 	uint64_t t1 = machv_clock_ns();
 	printf("ipc-ping: %d of %d round trips ok, %lu ns each\n", good, ROUNDS,
 	       (unsigned long)((t1 - t0) / ROUNDS));
-	return good == ROUNDS && server_failures == 0 ? 0 : 1;
+	int ool_failed = ool_check();
+	return good == ROUNDS && server_failures == 0 && !ool_failed ? 0 : 1;
 }

@@ -16,8 +16,15 @@
  * that every 8-byte port slot (header and body) holds a struct ipc_port
  * pointer for a right in transit: the slots are pointer-sized for that.
  *
- * Out-of-line memory and out-of-line port arrays are not supported yet
- * (a descriptor without msgt_inline gets MACH_SEND_INVALID_TYPE). */
+ * Out-of-line data (a descriptor without msgt_inline): the descriptor's
+ * data is one 8-byte word, the user address of number * size bits.  In
+ * the kernel that word holds a struct ipc_ool * (NULL for an empty
+ * region): a physical copy of the bytes in kernel pages owned by the
+ * kmsg.  Copy-on-write comes with the VM issue; until then OOL memory is
+ * copied twice (sender -> kernel -> receiver).  An out-of-line port array
+ * (a port disposition, size 32 for packed 4-byte names or 64 for 8-byte
+ * slots) is kept as 8-byte slots, one port pointer each, whatever the
+ * user element size. */
 #ifndef IPC_KMSG_H
 #define IPC_KMSG_H
 
@@ -64,6 +71,8 @@ typedef int32_t mach_msg_option_t;
 #define MACH_MSG_SUCCESS             0x00000000
 #define MACH_MSG_IPC_SPACE           0x00002000
 #define MACH_MSG_IPC_KERNEL          0x00000800
+#define MACH_MSG_VM_SPACE            0x00001000
+#define MACH_MSG_VM_KERNEL           0x00000400
 #define MACH_SEND_INVALID_DATA       0x10000002
 #define MACH_SEND_INVALID_DEST       0x10000003
 #define MACH_SEND_TIMED_OUT          0x10000004
@@ -122,8 +131,27 @@ _Static_assert(sizeof(mach_msg_type_t) == 8, "GNU Mach LP64 type descriptor is 8
 
 #define MACH_MSG_ALIGN 8
 
+/* A region of out-of-line data held by a kmsg: npages kernel pages
+ * (pages[] from kmalloc, or page_alloc for a long list). */
+struct ipc_ool {
+	struct list link;          /* ipc_kmsg.ool */
+	uint64_t size;             /* bytes held (port arrays: 8 per slot) */
+	uint64_t user_size;        /* bytes in user memory */
+	uintptr_t uaddr;           /* where it came from (the deallocate bit) */
+	bool dealloc;
+	bool reserved;             /* raddr chosen (0: no room) */
+	uintptr_t raddr;           /* where it goes in the receiver */
+	uint32_t npages;
+	paddr_t *pages;
+	paddr_t list_pa;           /* pages[] when it came from page_alloc */
+};
+
+/* The most out-of-line data one message may carry (all regions). */
+#define IPC_KMSG_OOL_MAX ((uint64_t)64 << 20)
+
 struct ipc_kmsg {
 	struct list link;          /* in the port's queue */
+	struct list ool;           /* struct ipc_ool regions it owns */
 	uint32_t size;             /* bytes of msg */
 	uint32_t pad;
 	union {
@@ -150,6 +178,41 @@ static inline struct ipc_port *ipc_kmsg_reply(const struct ipc_kmsg *kmsg)
 {
 	return (struct ipc_port *)(uintptr_t)kmsg->msg.hdr.msgh_protected_payload;
 }
+
+/* Read a region of the sender's memory (copyin for a user task). */
+typedef int (*ipc_ool_read_fn)(void *ctx, void *dst, uintptr_t src, size_t len);
+
+/* Fetch every out-of-line region of a complex message in user form into
+ * kernel pages and put the struct ipc_ool pointers in the data words; do
+ * this before ipc_kmsg_copyin.  Port arrays come in as names (their
+ * rights move in ipc_kmsg_copyin_body).  Nothing in the sender's space or
+ * memory changes.  A malformed descriptor stops the fetch quietly:
+ * ipc_kmsg_copyin_body reports it as the body error it is.  Errors (the
+ * kmsg must then just be freed, nothing was consumed):
+ * MACH_SEND_INVALID_MEMORY (an unreadable region),
+ * MACH_SEND_NO_BUFFER (past IPC_KMSG_OOL_MAX or out of pages). */
+mach_msg_return_t ipc_kmsg_copyin_ool(struct ipc_kmsg *kmsg, ipc_ool_read_fn read, void *ctx);
+
+/* Where out-of-line regions go on receive: allocate size bytes anywhere
+ * in the receiver, write into it, take it back after a failed write. */
+struct ipc_ool_sink {
+	int (*alloc)(void *ctx, uint64_t size, uintptr_t *addr);
+	int (*write)(void *ctx, uintptr_t addr, const void *src, size_t len);
+	void (*dealloc)(void *ctx, uintptr_t addr, uint64_t size);
+	void *ctx;
+};
+
+/* Receive, before ipc_kmsg_copyout: choose each region's memory in the
+ * receiver.  A port array that finds no room has its rights destroyed
+ * here, before any of them gets a name in the receiver's space. */
+void ipc_kmsg_copyout_ool_reserve(struct ipc_kmsg *kmsg, const struct ipc_ool_sink *sink);
+/* After ipc_kmsg_copyout: write each region into its memory (reserving
+ * it now if that was not done) and store its address in the data word.
+ * A region that found no room gets address 0 (its data is lost, the rest
+ * of the message is still delivered) and the result is
+ * MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE, as GNU Mach's
+ * ipc_kmsg_copyout_body does. */
+mach_msg_return_t ipc_kmsg_copyout_ool(struct ipc_kmsg *kmsg, const struct ipc_ool_sink *sink);
 
 /* Check the size fields and the header, then translate the header's
  * rights out of space: on success the remote slot holds the destination

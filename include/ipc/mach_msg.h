@@ -14,11 +14,17 @@ struct thread;
 
 #define MIG_BAD_ID (-303)
 
+struct vm_map;
+
 /* Where a mach_msg buffer lives: user memory of the current task, or a
- * kernel buffer (self-tests). */
+ * kernel buffer (self-tests).  map is the address space out-of-line
+ * regions are read from and allocated in: NULL means the current task's
+ * (a user buffer); a kernel buffer with no map may carry no out-of-line
+ * data (MACH_SEND_INVALID_MEMORY / MACH_RCV_BODY_ERROR|MACH_MSG_VM_SPACE). */
 struct ipc_msg_buf {
 	bool user;
 	uintptr_t addr;
+	struct vm_map *map;
 };
 
 /* mach_msg on space with GNU Mach's arguments (timeout in ms). */

@@ -58,6 +58,10 @@ int vm_fault(struct vm_map *map, vaddr_t va, unsigned access);
  * (regardless of write permission: this is how the loader fills
  * read-only text).  K_EFAULT if part of the range is in no region. */
 int vm_map_write(struct vm_map *map, vaddr_t va, const void *src, size_t len);
+/* Copy len bytes out of the map at va, as the task would read them
+ * (zero-fill pages come in): K_EFAULT if part of the range is in no
+ * readable region.  For reading a task that is not the current one. */
+int vm_map_read(struct vm_map *map, vaddr_t va, void *dst, size_t len);
 
 /* Make map's page tables the CPU's (no-op if already current).  NULL
  * switches to an empty user half (what kernel threads may run on). */

@@ -2,11 +2,17 @@
  * they carry (see ipc/kmsg.h).  Nothing here blocks or touches user
  * memory, so the host tests run it as is.
  *
+ * Out-of-line regions are read and written only through the callbacks
+ * the caller passes (copyin and vm_allocate in the kernel, plain memory in
+ * the host tests).
+ *
  * Error semantics follow GNU Mach's ipc_kmsg_copyin: a header error leaves
  * the sender's space as it was; a body error destroys the rights the
  * message had taken so far, the header's included. */
 #include <ipc/kmsg.h>
 #include <ipc/right.h>
+#include <kern/arch.h>
+#include <kern/page_alloc.h>
 #include <kern/string.h>
 
 struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
@@ -18,14 +24,95 @@ struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
 	if (kmsg == NULL)
 		return NULL;
 	list_init(&kmsg->link);
+	list_init(&kmsg->ool);
 	kmsg->size = size;
 	kmsg->pad = 0;
 	return kmsg;
 }
 
+/* --- out-of-line regions ------------------------------------------------- */
+
+/* The page list of n entries: kmalloc while it fits, else whole pages. */
+static unsigned list_order(uint32_t n)
+{
+	size_t bytes = (size_t)n * sizeof(paddr_t);
+	unsigned order = 0;
+	while (((size_t)PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+static bool list_in_kmalloc(uint32_t n)
+{
+	return (size_t)n * sizeof(paddr_t) <= KMALLOC_MAX;
+}
+
+static void ool_free(struct ipc_ool *ool)
+{
+	for (uint32_t i = 0; i < ool->npages; i++)
+		if (ool->pages[i] != PADDR_NONE)
+			page_free(ool->pages[i], 0);
+	if (list_in_kmalloc(ool->npages))
+		kfree(ool->pages);
+	else
+		page_free(ool->list_pa, list_order(ool->npages));
+	kfree(ool);
+}
+
 void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
+	while (!list_empty(&kmsg->ool)) {
+		struct ipc_ool *ool = list_entry(kmsg->ool.next, struct ipc_ool, link);
+		list_remove(&ool->link);
+		ool_free(ool);
+	}
 	kfree(kmsg);
+}
+
+/* A region of size kernel bytes, owned by kmsg (freed with it). */
+static struct ipc_ool *ool_alloc(struct ipc_kmsg *kmsg, uint64_t size)
+{
+	struct ipc_ool *ool = kzalloc(sizeof(*ool));
+	if (ool == NULL)
+		return NULL;
+	ool->size = size;
+	uint32_t n = (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
+	if (list_in_kmalloc(n)) {
+		ool->pages = kmalloc((size_t)n * sizeof(paddr_t));
+	} else {
+		ool->list_pa = page_alloc(list_order(n));
+		ool->pages = ool->list_pa == PADDR_NONE ? NULL : phys_to_virt(ool->list_pa);
+	}
+	if (ool->pages == NULL) {
+		kfree(ool);
+		return NULL;
+	}
+	ool->npages = n;
+	for (uint32_t i = 0; i < n; i++)
+		ool->pages[i] = PADDR_NONE;
+	list_push_back(&kmsg->ool, &ool->link);
+	for (uint32_t i = 0; i < n; i++) {
+		ool->pages[i] = page_alloc(0);
+		if (ool->pages[i] == PADDR_NONE)
+			return NULL;   /* the kmsg frees what it got */
+	}
+	return ool;
+}
+
+/* The kernel bytes at off (within one page: len up to the page's end). */
+static uint8_t *ool_at(const struct ipc_ool *ool, uint64_t off)
+{
+	return (uint8_t *)phys_to_virt(ool->pages[off / PAGE_SIZE]) + off % PAGE_SIZE;
+}
+
+static uint64_t *ool_slot(const struct ipc_ool *ool, uint32_t i)
+{
+	return (uint64_t *)(void *)ool_at(ool, (uint64_t)i * 8);
+}
+
+static struct ipc_ool *ool_of(const uint64_t *word)
+{
+	return (struct ipc_ool *)(uintptr_t)*word;
 }
 
 static uint64_t *slot_at(struct ipc_kmsg *kmsg, uint32_t off)
@@ -35,99 +122,104 @@ static uint64_t *slot_at(struct ipc_kmsg *kmsg, uint32_t off)
 
 /* --- the body ------------------------------------------------------------ */
 
-/* Called for each port slot of the body with the slot's transit type. */
-typedef mach_msg_return_t (*slot_fn)(struct ipc_space *space, uint64_t *slot,
-				     mach_msg_type_name_t type, void *arg);
+/* One decoded descriptor. */
+struct desc {
+	mach_msg_type_t *t;
+	mach_msg_type_name_t name;
+	uint32_t bits;
+	bool inl;
+	uint64_t bytes;        /* user bytes of the data: number * bits / 8 */
+	uint32_t data;         /* offset of the data (or of the OOL word) */
+	uint32_t next;         /* offset of the next descriptor */
+};
 
-/* Walk the descriptors of a complex message, calling fn on every port
- * slot before limit (all of them with limit = size).  On an error *stop
- * is the offset where the walk stopped. */
-static mach_msg_return_t body_walk(struct ipc_space *space, struct ipc_kmsg *kmsg, uint32_t limit, slot_fn fn, void *arg, uint32_t *stop)
+/* Decode the descriptor at off, checking what can be checked in either
+ * form (user or kernel). */
+static mach_msg_return_t desc_decode(struct ipc_kmsg *kmsg, uint32_t off, struct desc *d)
 {
 	uint32_t size = kmsg->size;
-	uint32_t off = sizeof(mach_msg_header_t);
-	mach_msg_return_t mr = MACH_MSG_SUCCESS;
-
-	while (off < size && off < limit) {
-		if (size - off < sizeof(mach_msg_type_t)) {
-			mr = MACH_SEND_MSG_TOO_SMALL;
-			break;
-		}
-		mach_msg_type_t *t = (mach_msg_type_t *)(void *)(kmsg->msg.bytes + off);
-		uint32_t name = MSGT_NAME(t->word), bits = MSGT_SIZE(t->word);
-		/* Out-of-line data and port arrays are not supported yet. */
-		if (!(t->word & MSGT_INLINE) || name > MACH_MSG_TYPE_LAST) {
-			mr = MACH_SEND_INVALID_TYPE;
-			break;
-		}
-		uint64_t len = ((uint64_t)t->number * bits + 7) / 8;
-		len = ALIGN_UP(len, (uint64_t)MACH_MSG_ALIGN);
-		uint32_t data = off + (uint32_t)sizeof(mach_msg_type_t);
-		if (len > size - data) {
-			mr = MACH_SEND_MSG_TOO_SMALL;
-			break;
-		}
-		if (MACH_MSG_TYPE_PORT_ANY(name)) {
-			if (bits != 64) {
-				mr = MACH_SEND_INVALID_TYPE;
-				break;
-			}
-			mach_msg_type_name_t type = ipc_right_transit_type(name);
-			for (uint32_t i = 0; i < t->number; i++) {
-				uint32_t s = data + 8 * i;
-				if (s >= limit) {
-					off = s;
-					goto out;
-				}
-				mr = fn(space, slot_at(kmsg, s), type, arg);
-				if (mr != MACH_MSG_SUCCESS) {
-					off = s;
-					goto out;
-				}
-			}
-		}
-		off = data + (uint32_t)len;
-	}
-out:
-	if (stop)
-		*stop = off;
-	return mr;
-}
-
-/* One port slot in: arg points at the descriptor's disposition. */
-static mach_msg_return_t slot_copyin(struct ipc_space *space, uint64_t *slot, void *arg)
-{
-	mach_port_name_t name = (mach_port_name_t)*slot;
-	struct ipc_port *port;
-	if (name == MACH_PORT_NULL)
-		port = NULL;
-	else if (name == MACH_PORT_DEAD)
-		port = IPC_PORT_DEAD;
-	else if (ipc_right_copyin(space, name, *(mach_msg_type_name_t *)arg, true, &port) !=
-		 KERN_SUCCESS)
-		return MACH_SEND_INVALID_RIGHT;
-	*slot = (uint64_t)(uintptr_t)port;
+	if (size - off < sizeof(mach_msg_type_t))
+		return MACH_SEND_MSG_TOO_SMALL;
+	d->t = (mach_msg_type_t *)(void *)(kmsg->msg.bytes + off);
+	d->name = MSGT_NAME(d->t->word);
+	d->bits = MSGT_SIZE(d->t->word);
+	d->inl = (d->t->word & MSGT_INLINE) != 0;
+	if (d->name > MACH_MSG_TYPE_LAST)
+		return MACH_SEND_INVALID_TYPE;
+	if (MACH_MSG_TYPE_PORT_ANY(d->name) &&
+	    (d->inl ? d->bits != 64 : d->bits != 64 && d->bits != 32))
+		return MACH_SEND_INVALID_TYPE;
+	d->bytes = ((uint64_t)d->t->number * d->bits + 7) / 8;
+	uint64_t len = d->inl ? ALIGN_UP(d->bytes, (uint64_t)MACH_MSG_ALIGN) : 8;
+	d->data = off + (uint32_t)sizeof(mach_msg_type_t);
+	if (len > size - d->data)
+		return MACH_SEND_MSG_TOO_SMALL;
+	d->next = d->data + (uint32_t)len;
 	return MACH_MSG_SUCCESS;
 }
 
-static mach_msg_return_t slot_destroy(struct ipc_space *space, uint64_t *slot,
-				      mach_msg_type_name_t type, void *arg)
+/* Called for each port slot of the body (inline or out of line). */
+typedef void (*slot_fn)(struct ipc_space *space, uint64_t *slot,
+			mach_msg_type_name_t type, void *arg);
+
+/* Walk a complex message in kernel form, calling fn on every port slot
+ * with the descriptor's name read as a transit type. */
+static mach_msg_return_t body_walk(struct ipc_space *space, struct ipc_kmsg *kmsg, slot_fn fn, void *arg)
+{
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (off < kmsg->size) {
+		struct desc d;
+		mach_msg_return_t mr = desc_decode(kmsg, off, &d);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+		if (MACH_MSG_TYPE_PORT_ANY(d.name) && fn) {
+			mach_msg_type_name_t type = ipc_right_transit_type(d.name);
+			struct ipc_ool *ool = d.inl ? NULL : ool_of(slot_at(kmsg, d.data));
+			for (uint32_t i = 0; i < d.t->number; i++) {
+				if (d.inl)
+					fn(space, slot_at(kmsg, d.data + 8 * i), type, arg);
+				else if (ool)
+					fn(space, ool_slot(ool, i), type, arg);
+			}
+		}
+		off = d.next;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+/* Copyin of every slot; after the first failure the remaining slots are
+ * nulled so that one destroy walk undoes exactly what was taken. */
+struct copyin_state {
+	mach_msg_type_name_t disposition;
+	mach_msg_return_t mr;
+};
+
+static void slot_copyin(struct ipc_space *space, uint64_t *slot, mach_msg_type_name_t type, void *arg)
+{
+	struct copyin_state *st = arg;
+	mach_port_name_t name = (mach_port_name_t)*slot;
+	struct ipc_port *port;
+	(void)type;
+	if (st->mr != MACH_MSG_SUCCESS)
+		port = NULL;
+	else if (name == MACH_PORT_NULL)
+		port = NULL;
+	else if (name == MACH_PORT_DEAD)
+		port = IPC_PORT_DEAD;
+	else if (ipc_right_copyin(space, name, st->disposition, true, &port) != KERN_SUCCESS) {
+		st->mr = MACH_SEND_INVALID_RIGHT;
+		port = NULL;
+	}
+	*slot = (uint64_t)(uintptr_t)port;
+}
+
+static void slot_destroy(struct ipc_space *space, uint64_t *slot,
+			 mach_msg_type_name_t type, void *arg)
 {
 	(void)space;
 	(void)arg;
 	ipc_right_destroy_transit((struct ipc_port *)(uintptr_t)*slot, type);
 	*slot = 0;
-	return MACH_MSG_SUCCESS;
-}
-
-static mach_msg_return_t slot_check(struct ipc_space *space, uint64_t *slot,
-					 mach_msg_type_name_t type, void *arg)
-{
-	(void)space;
-	(void)slot;
-	(void)type;
-	(void)arg;
-	return MACH_MSG_SUCCESS;
 }
 
 static void destroy_header(struct ipc_kmsg *kmsg)
@@ -141,6 +233,19 @@ static void destroy_header(struct ipc_kmsg *kmsg)
 	kmsg->msg.hdr.msgh_protected_payload = 0;
 }
 
+/* Is the OOL word of every out-of-line descriptor a region this kmsg
+ * owns (or NULL)?  ipc_kmsg_copyin_ool made it so; a kmsg built by hand
+ * without it must not have the kernel follow user addresses. */
+static bool ool_owned(struct ipc_kmsg *kmsg, struct ipc_ool *ool)
+{
+	if (ool == NULL)
+		return true;
+	list_foreach(it, &kmsg->ool)
+		if (list_entry(it, struct ipc_ool, link) == ool)
+			return true;
+	return false;
+}
+
 mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg *kmsg)
 {
 	if (!(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
@@ -149,30 +254,37 @@ mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg 
 	/* First a dry walk: the structure must be sound before any right
 	 * moves.  Then each port descriptor's rights come in with its
 	 * disposition, and its name becomes their transit type. */
-	mach_msg_return_t mr = body_walk(space, kmsg, kmsg->size, slot_check, NULL, NULL);
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (mr == MACH_MSG_SUCCESS && off < kmsg->size) {
+		struct desc d;
+		mr = desc_decode(kmsg, off, &d);
+		if (mr == MACH_MSG_SUCCESS && !d.inl && !ool_owned(kmsg, ool_of(slot_at(kmsg, d.data))))
+			mr = MACH_SEND_INVALID_TYPE;
+		off = d.next;
+	}
 	if (mr == MACH_MSG_SUCCESS) {
-		uint32_t off = sizeof(mach_msg_header_t), stop = 0;
+		struct copyin_state st = { 0, MACH_MSG_SUCCESS };
+		off = sizeof(mach_msg_header_t);
 		while (off < kmsg->size) {
-			mach_msg_type_t *t = (mach_msg_type_t *)(void *)(kmsg->msg.bytes + off);
-			mach_msg_type_name_t name = MSGT_NAME(t->word);
-			uint64_t len = ((uint64_t)t->number * MSGT_SIZE(t->word) + 7) / 8;
-			uint32_t data = off + (uint32_t)sizeof(mach_msg_type_t);
-			if (MACH_MSG_TYPE_PORT_ANY(name)) {
-				for (uint32_t i = 0; i < t->number; i++) {
-					mr = slot_copyin(space, slot_at(kmsg, data + 8 * i), &name);
-					if (mr != MACH_MSG_SUCCESS) {
-						stop = data + 8 * i;
-						break;
-					}
+			struct desc d;
+			desc_decode(kmsg, off, &d);
+			if (MACH_MSG_TYPE_PORT_ANY(d.name)) {
+				st.disposition = d.name;
+				struct ipc_ool *ool = d.inl ? NULL : ool_of(slot_at(kmsg, d.data));
+				for (uint32_t i = 0; i < d.t->number; i++) {
+					if (d.inl)
+						slot_copyin(space, slot_at(kmsg, d.data + 8 * i), 0, &st);
+					else if (ool)
+						slot_copyin(space, ool_slot(ool, i), 0, &st);
 				}
-				t->word = (t->word & ~0xffu) | ipc_right_transit_type(name);
-				if (mr != MACH_MSG_SUCCESS)
-					break;
+				d.t->word = (d.t->word & ~0xffu) | ipc_right_transit_type(d.name);
 			}
-			off = data + (uint32_t)ALIGN_UP(len, (uint64_t)MACH_MSG_ALIGN);
+			off = d.next;
 		}
+		mr = st.mr;
 		if (mr != MACH_MSG_SUCCESS)
-			body_walk(space, kmsg, stop, slot_destroy, NULL, NULL);
+			body_walk(space, kmsg, slot_destroy, NULL);
 	}
 	if (mr != MACH_MSG_SUCCESS) {
 		destroy_header(kmsg);
@@ -180,6 +292,147 @@ mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg 
 		kmsg->msg.hdr.msgh_bits &= ~(MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS_PORTS_MASK);
 	}
 	return mr;
+}
+
+mach_msg_return_t ipc_kmsg_copyin_ool(struct ipc_kmsg *kmsg, ipc_ool_read_fn read, void *ctx)
+{
+	if (!(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return MACH_MSG_SUCCESS;
+	uint64_t total = 0;
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (off < kmsg->size) {
+		struct desc d;
+		/* A malformed descriptor is a body error, reported by
+		 * ipc_kmsg_copyin_body with GNU Mach's rule; the regions
+		 * before it are fetched, the ones after it never looked at. */
+		if (desc_decode(kmsg, off, &d) != MACH_MSG_SUCCESS)
+			break;
+		off = d.next;
+		if (d.inl)
+			continue;
+		uint64_t *word = slot_at(kmsg, d.data);
+		uintptr_t uaddr = (uintptr_t)*word;
+		bool ports = MACH_MSG_TYPE_PORT_ANY(d.name);
+		uint64_t ksize = ports ? (uint64_t)d.t->number * 8 : d.bytes;
+		total += ksize;
+		if (total > IPC_KMSG_OOL_MAX)
+			return MACH_SEND_NO_BUFFER;
+		*word = 0;
+		if (ksize == 0)
+			continue;
+		struct ipc_ool *ool = ool_alloc(kmsg, ksize);
+		if (ool == NULL)
+			return MACH_SEND_NO_BUFFER;
+		ool->uaddr = uaddr;
+		ool->user_size = d.bytes;
+		ool->dealloc = (d.t->word & MSGT_DEALLOCATE) != 0;
+		*word = (uint64_t)(uintptr_t)ool;
+		if (!ports) {
+			for (uint64_t at = 0; at < ksize; at += PAGE_SIZE)
+				if (read(ctx, ool_at(ool, at), uaddr + at, MIN((uint64_t)PAGE_SIZE, ksize - at)) != 0)
+					return MACH_SEND_INVALID_MEMORY;
+			continue;
+		}
+		/* Names, a chunk at a time, widened to 8-byte slots. */
+		uint32_t esize = d.bits / 8, chunk[32];
+		uint64_t wide[32];
+		for (uint32_t i = 0; i < d.t->number; ) {
+			uint32_t n = MIN(d.t->number - i, 32u);
+			int err = esize == 4 ? read(ctx, chunk, uaddr + (uint64_t)i * 4, n * 4)
+					     : read(ctx, wide, uaddr + (uint64_t)i * 8, n * 8);
+			if (err != 0)
+				return MACH_SEND_INVALID_MEMORY;
+			for (uint32_t k = 0; k < n; k++)
+				*ool_slot(ool, i + k) = esize == 4 ? chunk[k] : (uint32_t)wide[k];
+			i += n;
+		}
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+/* Receiver memory for one region: on no room a port array's rights are
+ * destroyed at once (GNU Mach's rule), so that no name reaches the
+ * receiver for an array it will never see. */
+static void ool_reserve(const struct desc *d, struct ipc_ool *ool, const struct ipc_ool_sink *sink)
+{
+	ool->reserved = true;
+	ool->raddr = 0;
+	if (sink->alloc(sink->ctx, ool->user_size, &ool->raddr) == 0)
+		return;
+	ool->raddr = 0;
+	if (MACH_MSG_TYPE_PORT_ANY(d->name)) {
+		mach_msg_type_name_t type = ipc_right_transit_type(d->name);
+		for (uint32_t i = 0; i < d->t->number; i++)
+			slot_destroy(NULL, ool_slot(ool, i), type, NULL);
+	}
+}
+
+void ipc_kmsg_copyout_ool_reserve(struct ipc_kmsg *kmsg, const struct ipc_ool_sink *sink)
+{
+	if (!(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return;
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (off < kmsg->size) {
+		struct desc d;
+		if (desc_decode(kmsg, off, &d) != MACH_MSG_SUCCESS)
+			break;
+		off = d.next;
+		struct ipc_ool *ool = d.inl ? NULL : ool_of(slot_at(kmsg, d.data));
+		if (ool && !ool->reserved)
+			ool_reserve(&d, ool, sink);
+	}
+}
+
+mach_msg_return_t ipc_kmsg_copyout_ool(struct ipc_kmsg *kmsg, const struct ipc_ool_sink *sink)
+{
+	if (!(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return MACH_MSG_SUCCESS;
+	mach_msg_return_t result = MACH_MSG_SUCCESS;
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (off < kmsg->size) {
+		struct desc d;
+		if (desc_decode(kmsg, off, &d) != MACH_MSG_SUCCESS)
+			break;
+		off = d.next;
+		if (d.inl)
+			continue;
+		uint64_t *word = slot_at(kmsg, d.data);
+		struct ipc_ool *ool = ool_of(word);
+		*word = 0;
+		if (ool == NULL)
+			continue;
+		if (!ool->reserved)
+			ool_reserve(&d, ool, sink);
+		uintptr_t addr = ool->raddr;
+		int err = addr == 0 ? -1 : 0;
+		if (err == 0 && !MACH_MSG_TYPE_PORT_ANY(d.name)) {
+			for (uint64_t at = 0; err == 0 && at < ool->size; at += PAGE_SIZE)
+				err = sink->write(sink->ctx, addr + at, ool_at(ool, at),
+						  MIN((uint64_t)PAGE_SIZE, ool->size - at));
+		} else if (err == 0) {
+			/* Names back in the element size the sender used. */
+			uint32_t esize = d.bits / 8, chunk[32];
+			uint64_t wide[32];
+			for (uint32_t i = 0; err == 0 && i < d.t->number; ) {
+				uint32_t n = MIN(d.t->number - i, 32u);
+				for (uint32_t k = 0; k < n; k++) {
+					chunk[k] = (uint32_t)*ool_slot(ool, i + k);
+					wide[k] = chunk[k];
+				}
+				err = esize == 4 ? sink->write(sink->ctx, addr + (uint64_t)i * 4, chunk, n * 4)
+						 : sink->write(sink->ctx, addr + (uint64_t)i * 8, wide, n * 8);
+				i += n;
+			}
+		}
+		if (err != 0) {
+			if (addr != 0)
+				sink->dealloc(sink->ctx, addr, ool->user_size);
+			addr = 0;
+			result = MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE;
+		}
+		*word = addr;
+	}
+	return result;
 }
 
 /* --- the header ---------------------------------------------------------- */
@@ -260,11 +513,10 @@ static mach_port_name_t copyout_right(struct ipc_space *space, struct ipc_port *
 	return MACH_PORT_NULL;
 }
 
-static mach_msg_return_t slot_copyout(struct ipc_space *space, uint64_t *slot,
-				      mach_msg_type_name_t type, void *arg)
+static void slot_copyout(struct ipc_space *space, uint64_t *slot,
+			 mach_msg_type_name_t type, void *arg)
 {
 	*slot = copyout_right(space, (struct ipc_port *)(uintptr_t)*slot, type, arg);
-	return MACH_MSG_SUCCESS;
 }
 
 mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kmsg, bool pseudo)
@@ -298,7 +550,7 @@ mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kms
 		h->msgh_bits = (bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, dest_type);
 	}
 	if (bits & MACH_MSGH_BITS_COMPLEX)
-		body_walk(space, kmsg, kmsg->size, slot_copyout, &body_failed, NULL);
+		body_walk(space, kmsg, slot_copyout, &body_failed);
 	if (header_failed)
 		return MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE;
 	if (body_failed)
@@ -309,7 +561,7 @@ mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kms
 void ipc_kmsg_destroy(struct ipc_kmsg *kmsg)
 {
 	if (kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX)
-		body_walk(NULL, kmsg, kmsg->size, slot_destroy, NULL, NULL);
+		body_walk(NULL, kmsg, slot_destroy, NULL);
 	destroy_header(kmsg);
 	ipc_kmsg_free(kmsg);
 }

@@ -10,16 +10,26 @@
  * return to the sender's space and the message to its buffer (Mach's
  * pseudo-receive).
  *
- * Not yet: out-of-line memory and port arrays, MACH_SEND_NOTIFY and
+ * Out-of-line memory and port arrays are copied physically: read from
+ * the sender into kernel pages at send, written into fresh memory
+ * (vm_allocate anywhere, PROT_RW) in the receiver.  Copy-on-write comes
+ * with the VM issue.  The deallocate bit frees the sender's range
+ * (rounded out to pages, as Mach does) once the message is accepted.
+ *
+ * Not yet: MACH_SEND_NOTIFY and
  * MACH_RCV_NOTIFY (the notify argument is ignored), a direct hand-off to
  * a waiting receiver (the fast path), messages above IPC_KMSG_MAX_SIZE. */
 #include <ipc/mach_msg.h>
 #include <ipc/mqueue.h>
 #include <ipc/right.h>
 #include <kern/arch.h>
+#include <kern/errno.h>
 #include <kern/string.h>
 #include <kern/timer.h>
+#include <kern/task.h>
 #include <kern/uaccess.h>
+#include <kern/vm_map.h>
+#include <kern/vm_prot.h>
 
 static int buf_read(struct ipc_msg_buf buf, void *dst, size_t len)
 {
@@ -35,6 +45,79 @@ static int buf_write(struct ipc_msg_buf buf, size_t off, const void *src, size_t
 		return copyout(buf.addr + off, src, len);
 	memcpy((void *)(buf.addr + off), src, len);
 	return 0;
+}
+
+/* The map out-of-line regions of buf come from and go to. */
+static struct vm_map *buf_map(struct ipc_msg_buf buf)
+{
+	if (buf.map)
+		return buf.map;
+	if (buf.user) {
+		struct task *task = task_current();
+		return task ? &task->map : NULL;
+	}
+	return NULL;
+}
+
+static int ool_read(void *ctx, void *dst, uintptr_t src, size_t len)
+{
+	const struct ipc_msg_buf *buf = ctx;
+	struct vm_map *map = buf_map(*buf);
+	if (buf->user && buf->map == NULL)
+		return copyin(dst, src, len);
+	return map ? vm_map_read(map, src, dst, len) : K_EFAULT;
+}
+
+static int ool_alloc(void *ctx, uint64_t size, uintptr_t *addr)
+{
+	vaddr_t va = 0;
+	if (ctx == NULL)
+		return K_EFAULT;
+	int rc = vm_allocate(ctx, &va, size, true, PROT_RW);
+	*addr = va;
+	return rc;
+}
+
+static int ool_write(void *ctx, uintptr_t addr, const void *src, size_t len)
+{
+	return vm_map_write(ctx, addr, src, len);
+}
+
+static void ool_dealloc(void *ctx, uintptr_t addr, uint64_t size)
+{
+	vm_deallocate(ctx, addr, size);
+}
+
+/* Give the kmsg's out-of-line regions to buf's task: memory first (a
+ * port array without room loses its rights before they get names), then
+ * the rights, then the bytes. */
+static mach_msg_return_t msg_copyout(struct ipc_space *space, struct ipc_msg_buf buf,
+				     struct ipc_kmsg *kmsg, bool pseudo)
+{
+	struct ipc_ool_sink sink = { ool_alloc, ool_write, ool_dealloc, buf_map(buf) };
+	ipc_kmsg_copyout_ool_reserve(kmsg, &sink);
+	irqflags_t f = arch_irq_save();
+	mach_msg_return_t mr = ipc_kmsg_copyout(space, kmsg, pseudo);
+	arch_irq_restore(f);
+	mach_msg_return_t ool_mr = ipc_kmsg_copyout_ool(kmsg, &sink);
+	return mr != MACH_MSG_SUCCESS ? mr : ool_mr;
+}
+
+/* The message is accepted: ranges sent with the deallocate bit leave the
+ * sender. */
+static void ool_dealloc_sent(struct ipc_msg_buf buf, struct ipc_kmsg *kmsg)
+{
+	struct vm_map *map = buf_map(buf);
+	if (map == NULL)
+		return;
+	list_foreach(it, &kmsg->ool) {
+		struct ipc_ool *ool = list_entry(it, struct ipc_ool, link);
+		if (ool->dealloc) {
+			vaddr_t start = ALIGN_DOWN(ool->uaddr, PAGE_SIZE);
+			vm_deallocate(map, start, ALIGN_UP(ool->uaddr + ool->user_size, PAGE_SIZE) - start);
+			ool->dealloc = false;
+		}
+	}
 }
 
 /* A message to a kernel object: no servers yet, so a MIG error reply
@@ -88,13 +171,21 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 	}
 	kmsg->msg.hdr.msgh_size = send_size;
 
+	/* Out-of-line memory first: reading it may fault, and a failure
+	 * must leave the sender's rights untouched. */
+	mach_msg_return_t mr = ipc_kmsg_copyin_ool(kmsg, ool_read, &buf);
+	if (mr != MACH_MSG_SUCCESS) {
+		ipc_kmsg_free(kmsg);
+		return mr;
+	}
 	irqflags_t f = arch_irq_save();
-	mach_msg_return_t mr = ipc_kmsg_copyin(space, kmsg);
+	mr = ipc_kmsg_copyin(space, kmsg);
 	arch_irq_restore(f);
 	if (mr != MACH_MSG_SUCCESS) {
 		ipc_kmsg_free(kmsg);   /* no right left in it */
 		return mr;
 	}
+	ool_dealloc_sent(buf, kmsg);
 	if (ipc_kmsg_dest(kmsg)->kotype != IKOT_NONE) {
 		kobject_reply_bad_id(kmsg);
 		return MACH_MSG_SUCCESS;
@@ -104,9 +195,7 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 		return mr;
 
 	/* Not sent: everything goes back to the sender. */
-	f = arch_irq_save();
-	ipc_kmsg_copyout(space, kmsg, true);
-	arch_irq_restore(f);
+	msg_copyout(space, buf, kmsg, true);
 	buf_write(buf, 0, kmsg->msg.bytes, kmsg->size);
 	ipc_kmsg_free(kmsg);
 	return mr;
@@ -130,9 +219,7 @@ static mach_msg_return_t msg_receive(struct ipc_space *space, struct ipc_msg_buf
 	if (mr != MACH_MSG_SUCCESS)
 		return mr;
 
-	irqflags_t f = arch_irq_save();
-	mr = ipc_kmsg_copyout(space, kmsg, false);
-	arch_irq_restore(f);
+	mr = msg_copyout(space, buf, kmsg, false);
 	kmsg->msg.hdr.msgh_seqno = seqno;
 	if (buf_write(buf, 0, kmsg->msg.bytes, kmsg->size) != 0)
 		mr = MACH_RCV_INVALID_DATA;

@@ -69,34 +69,51 @@ int vm_fault(struct vm_map *map, vaddr_t va, unsigned access)
 	return rc;
 }
 
-int vm_map_write(struct vm_map *map, vaddr_t va, const void *src, size_t len)
+/* Copy between buf and [va, va+len) of map, page by page through the
+ * direct map, faulting pages in as the task would.  Writing ignores the
+ * region's write permission (the loader fills read-only text this way);
+ * reading needs read permission. */
+static int map_copy(struct vm_map *map, vaddr_t va, char *buf, size_t len, bool into_map)
 {
 	if (len == 0)
 		return K_OK;
 	if (va < USER_BASE || va >= USER_END || len > USER_END - va)
 		return K_EFAULT;
-	const char *from = src;
 	while (len) {
 		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
 		size_t off = va - page, n = MIN(len, PAGE_SIZE - off);
 		irqflags_t f = vm_map_lock(map);
 		const struct vm_region *r = vm_region_lookup(map, page);
 		paddr_t pa;
-		int rc = r ? vm_page_in(map, r, page, &pa) : K_EFAULT;
+		int rc = r && (into_map || (r->prot & PROT_R)) ? vm_page_in(map, r, page, &pa) : K_EFAULT;
 		if (rc == K_OK) {
-			char *dst = (char *)phys_to_virt(pa) + off;
-			memcpy(dst, from, n);
-			/* Code written through the direct map must reach the
-			 * instruction side before the task runs it. */
-			if (r->prot & PROT_X)
-				arch_sync_icache(dst, n);
+			char *mem = (char *)phys_to_virt(pa) + off;
+			if (into_map) {
+				memcpy(mem, buf, n);
+				/* Code written through the direct map must reach
+				 * the instruction side before the task runs it. */
+				if (r->prot & PROT_X)
+					arch_sync_icache(mem, n);
+			} else {
+				memcpy(buf, mem, n);
+			}
 		}
 		vm_map_unlock(map, f);
 		if (rc != K_OK)
 			return rc;
 		va += n;
-		from += n;
+		buf += n;
 		len -= n;
 	}
 	return K_OK;
+}
+
+int vm_map_write(struct vm_map *map, vaddr_t va, const void *src, size_t len)
+{
+	return map_copy(map, va, (char *)src, len, true);
+}
+
+int vm_map_read(struct vm_map *map, vaddr_t va, void *dst, size_t len)
+{
+	return map_copy(map, va, dst, len, false);
 }

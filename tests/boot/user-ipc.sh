@@ -10,6 +10,7 @@ user_boot "$out" "init=/ipc-ping"
 user_relay "$out"
 user_no_crash "$out"
 tap_grep "every round trip came back right" '^ipc-ping: 200 of 200 round trips ok' "$out"
+tap_grep "out-of-line bytes and a port array arrive intact" '^ipc-ping: out-of-line bytes and ports ok' "$out"
 user_not_killed "$out" ipc-ping
 user_exited "$out" ipc-ping 0
 user_finished "$out" ok

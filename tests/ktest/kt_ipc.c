@@ -160,9 +160,12 @@ KTEST(ipc_msg_bad_headers)
 	p.t.word = MSGT_WORD(MACH_MSG_TYPE_COPY_SEND, 32, true);   /* ports are 64 bits */
 	KT_EXPECT(kmsg_call(space, &p, MACH_SEND_MSG, sizeof(p), 0, 0, 0) ==
 		  MACH_SEND_INVALID_TYPE);
-	p.t.word = MSGT_WORD(MACH_MSG_TYPE_MAKE_SEND, 64, false);  /* out of line: not yet */
+	/* Out of line, the data word is an address: a name is no readable
+	 * memory (and a kernel buffer has no map at all). */
+	p.t.word = MSGT_WORD(MACH_MSG_TYPE_MAKE_SEND, 64, false);
 	KT_EXPECT(kmsg_call(space, &p, MACH_SEND_MSG, sizeof(p), 0, 0, 0) ==
-		  MACH_SEND_INVALID_TYPE);
+		  MACH_SEND_INVALID_MEMORY);
+	KT_EXPECT(send_refs(space, snd) == 1);
 	p.t.word = MSGT_WORD(MACH_MSG_TYPE_MAKE_SEND, 64, true);
 	p.t.number = 2;   /* runs past the end */
 	KT_EXPECT(kmsg_call(space, &p, MACH_SEND_MSG, sizeof(p), 0, 0, 0) ==

@@ -2,15 +2,39 @@
  * MACH_SEND_* code for every kind of malformed header and body, what an
  * error leaves in the sender's space, right transfer of every disposition
  * in the body, the header swap on receive, protected payloads, and no
- * leaked ports or memory. */
+ * leaked ports or memory; out-of-line data and port arrays (fetch,
+ * all-or-nothing port copyin, copyout into fresh memory, no room,
+ * destruction in transit). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ipc/kmsg.h>
 #include <ipc/right.h>
+#include <kern/page_alloc.h>
+#include <machine/param.h>
 #include "ipc_host_stubs.h"
 
 static struct ipc_space *A, *B;
+
+/* Kernel pages for out-of-line regions: malloc'd pages, counted
+ * (phys_to_virt is the identity in the host build). */
+static size_t live_pages;
+
+paddr_t page_alloc(unsigned order)
+{
+	void *p = aligned_alloc(PAGE_SIZE, (size_t)PAGE_SIZE << order);
+	if (p == NULL)
+		return PADDR_NONE;
+	live_pages += (size_t)1 << order;
+	return (paddr_t)(uintptr_t)p;
+}
+
+int page_free(paddr_t pa, unsigned order)
+{
+	live_pages -= (size_t)1 << order;
+	free((void *)(uintptr_t)pa);
+	return 0;
+}
 
 static void setup(void)
 {
@@ -32,6 +56,7 @@ static void finish(void)
 	A = B = NULL;
 	ck_assert_uint_eq(ports_alive(), 0);
 	ck_assert_uint_eq(stub_live_allocs, 0);
+	ck_assert_uint_eq(live_pages, 0);
 }
 
 static mach_port_name_t new_port(struct ipc_space *s)
@@ -350,6 +375,250 @@ START_TEST(test_pseudo_receive)
 }
 END_TEST
 
+
+/* --- out-of-line ---------------------------------------------------------- */
+
+/* "User memory" is host memory; a read of [bad, bad + 4096) faults. */
+static uintptr_t bad_addr;
+
+static int host_read(void *ctx, void *dst, uintptr_t src, size_t len)
+{
+	(void)ctx;
+	if (bad_addr && src < bad_addr + 4096 && src + len > bad_addr)
+		return -1;
+	memcpy(dst, (const void *)src, len);
+	return 0;
+}
+
+/* The receiver's memory: malloc, or nothing when full. */
+static bool sink_full;
+static size_t sink_live;
+
+static int host_alloc(void *ctx, uint64_t size, uintptr_t *addr)
+{
+	(void)ctx;
+	if (sink_full)
+		return -1;
+	void *p = malloc(size);
+	if (p == NULL)
+		return -1;
+	sink_live++;
+	*addr = (uintptr_t)p;
+	return 0;
+}
+
+static int host_write(void *ctx, uintptr_t addr, const void *src, size_t len)
+{
+	(void)ctx;
+	memcpy((void *)addr, src, len);
+	return 0;
+}
+
+static void host_dealloc(void *ctx, uintptr_t addr, uint64_t size)
+{
+	(void)ctx;
+	(void)size;
+	sink_live--;
+	free((void *)addr);
+}
+
+static const struct ipc_ool_sink host_sink = { host_alloc, host_write, host_dealloc, NULL };
+
+static void sink_free(uintptr_t addr)
+{
+	host_dealloc(NULL, addr, 0);
+}
+
+/* A complex message to p (MAKE_SEND) with one OOL descriptor at 32. */
+static struct ipc_kmsg *ool_msg(mach_port_name_t p, uint32_t word_, uint32_t number, const void *addr)
+{
+	struct ipc_kmsg *k = msg(48, MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) |
+				     MACH_MSGH_BITS_COMPLEX, p, 0);
+	desc(k, 32)->word = word_;
+	desc(k, 32)->number = number;
+	*word(k, 40) = (uint64_t)(uintptr_t)addr;
+	return k;
+}
+
+static mach_msg_return_t send_ool(struct ipc_kmsg *k)
+{
+	mach_msg_return_t mr = ipc_kmsg_copyin_ool(k, host_read, NULL);
+	if (mr == MACH_MSG_SUCCESS)
+		mr = ipc_kmsg_copyin(A, k);
+	return mr;
+}
+
+START_TEST(test_ool_data)
+{
+	mach_port_name_t p = new_port(A);
+	size_t n = 3 * 4096 + 123;
+	uint8_t *src = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		src[i] = (uint8_t)(i * 7 + (i >> 12) * 29 + 1);
+	struct ipc_kmsg *k = ool_msg(p, MSGT_WORD(9 /* BYTE */, 8, false) | MSGT_DEALLOCATE,
+				     (uint32_t)n, src);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(live_pages, 4);
+	struct ipc_ool *ool = (struct ipc_ool *)(uintptr_t)*word(k, 40);
+	ck_assert(ool->dealloc);
+	ck_assert_uint_eq(ool->uaddr, (uintptr_t)src);
+	/* The kernel holds a copy: the sender may change its bytes now. */
+	memset(src, 0, n);
+	ck_assert_int_eq(ipc_kmsg_copyout(A, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+	uint8_t *got = (uint8_t *)(uintptr_t)*word(k, 40);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_ptr_ne(got, src);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(got[i], (uint8_t)(i * 7 + (i >> 12) * 29 + 1));
+	sink_free((uintptr_t)got);
+	ipc_kmsg_free(k);
+	free(src);
+
+	/* An empty region is a null address and no pages. */
+	k = ool_msg(p, MSGT_WORD(9, 8, false), 0, (void *)0x1234);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ck_assert_int_eq(ipc_kmsg_copyout(A, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ipc_kmsg_free(k);
+	ck_assert_uint_eq(sink_live, 0);
+	finish();
+}
+END_TEST
+
+START_TEST(test_ool_errors)
+{
+	mach_port_name_t p = new_port(A), q = new_port(A);
+	ck_assert_int_eq(ipc_space_insert_right(A, p, A, p, MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	static uint8_t page[3 * 4096];
+	uint32_t names[2] = { q, q };
+	bad_addr = (uintptr_t)page + 4096;
+	struct { uint32_t word, number; const void *addr; mach_msg_return_t want; } cases[] = {
+		/* A region that runs into unreadable memory. */
+		{ MSGT_WORD(9, 8, false), 4097, page, MACH_SEND_INVALID_MEMORY },
+		{ MSGT_WORD(9, 8, false), 1, page + 4096 + 8, MACH_SEND_INVALID_MEMORY },
+		{ MSGT_WORD(MACH_MSG_TYPE_COPY_SEND, 32, false), 2, page + 4096, MACH_SEND_INVALID_MEMORY },
+		/* Port arrays take 4- or 8-byte names only. */
+		{ MSGT_WORD(MACH_MSG_TYPE_COPY_SEND, 16, false), 2, names, MACH_SEND_INVALID_TYPE },
+		{ MSGT_WORD(MACH_MSG_TYPE_COPY_SEND, 8, false), 2, names, MACH_SEND_INVALID_TYPE },
+		{ MSGT_WORD(24, 8, false), 1, page, MACH_SEND_INVALID_TYPE },
+		/* Past the per-message limit: no kernel buffer for it. */
+		{ MSGT_WORD(9, 0xffff, false), 0xffffffff, page, MACH_SEND_NO_BUFFER },
+		{ MSGT_WORD(9, 8, false), (uint32_t)(IPC_KMSG_OOL_MAX + 1), page, MACH_SEND_NO_BUFFER },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ipc_kmsg *k = msg(48, MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) |
+					     MACH_MSGH_BITS_COMPLEX, p, 0);
+		desc(k, 32)->word = cases[i].word | MSGT_DEALLOCATE;
+		desc(k, 32)->number = cases[i].number;
+		*word(k, 40) = (uint64_t)(uintptr_t)cases[i].addr;
+		mach_msg_return_t mr = send_ool(k);
+		ck_assert_msg(mr == cases[i].want, "case %zu: %x", i, mr);
+		ipc_kmsg_free(k);
+		ck_assert_uint_eq(live_pages, 0);
+		if (mr == MACH_SEND_INVALID_TYPE) {
+			/* A bad descriptor is a body error: the header's
+			 * rights go with the message (GNU Mach's rule). */
+			ck_assert_uint_eq(send_refs(A, p), 0);
+			ck_assert_int_eq(ipc_space_insert_right(A, p, A, p, MACH_MSG_TYPE_MAKE_SEND),
+					 KERN_SUCCESS);
+		} else {
+			/* Unreadable or too much memory: nothing consumed. */
+			ck_assert_uint_eq(send_refs(A, p), 1);
+		}
+	}
+	bad_addr = 0;
+	/* A kmsg whose OOL word was never fetched is refused, not followed. */
+	struct ipc_kmsg *k = ool_msg(p, MSGT_WORD(9, 8, false), 8, page);
+	ck_assert_int_eq(ipc_kmsg_copyin(A, k), MACH_SEND_INVALID_TYPE);
+	ipc_kmsg_free(k);
+	finish();
+}
+END_TEST
+
+/* A port array comes in all or nothing and goes out as names. */
+START_TEST(test_ool_ports)
+{
+	mach_port_name_t p = new_port(A), q = new_port(A);
+	struct ipc_port *port_q = (struct ipc_port *)ipc_entry_lookup(A, q)->object;
+
+	/* A bad name third: the two rights made before it are undone. */
+	uint32_t bad[3] = { q, q, 0x777 };
+	struct ipc_kmsg *k = ool_msg(p, MSGT_WORD(MACH_MSG_TYPE_MAKE_SEND, 32, false), 3, bad);
+	ck_assert_int_eq(send_ool(k), MACH_SEND_INVALID_RIGHT);
+	ipc_kmsg_free(k);
+	ck_assert_uint_eq(port_q->srights, 0);
+	ck_assert_uint_eq(type_of(A, q), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_uint_eq(live_pages, 0);
+	/* The user's array is untouched. */
+	ck_assert_uint_eq(bad[0], q);
+
+	/* 8-byte slots with null and dead names among them. */
+	uint64_t good[4] = { q, MACH_PORT_NULL, MACH_PORT_DEAD, q };
+	k = ool_msg(p, MSGT_WORD(MACH_MSG_TYPE_MAKE_SEND, 64, false), 4, good);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(port_q->srights, 2);
+	ck_assert_uint_eq(MSGT_NAME(desc(k, 32)->word), MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_int_eq(ipc_kmsg_copyout(B, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+	uint64_t *names = (uint64_t *)(uintptr_t)*word(k, 40);
+	ck_assert_ptr_nonnull(names);
+	ck_assert(MACH_PORT_VALID((mach_port_name_t)names[0]));
+	ck_assert_uint_eq(names[1], MACH_PORT_NULL);
+	ck_assert_uint_eq(names[2], MACH_PORT_DEAD);
+	ck_assert_uint_eq(names[3], names[0]);
+	ck_assert_uint_eq(send_refs(B, (mach_port_name_t)names[0]), 2);
+	sink_free((uintptr_t)names);
+	ipc_kmsg_free(k);
+
+	/* 4-byte names come back as 4-byte names; a full receiver loses the
+	 * array (address 0) but not the rest of the message. */
+	uint32_t small[2] = { q, q };
+	k = ool_msg(p, MSGT_WORD(MACH_MSG_TYPE_COPY_SEND, 32, false), 2, small);
+	ck_assert_int_eq(ipc_space_insert_right(A, q, A, q, MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	/* A's right, B's from the array above, two in transit. */
+	ck_assert_uint_eq(port_q->srights, 4);
+	sink_full = true;
+	ipc_kmsg_copyout_ool_reserve(k, &host_sink);
+	sink_full = false;
+	/* The array's rights died before reaching B's space. */
+	ck_assert_uint_eq(port_q->srights, 2);
+	ck_assert_int_eq(ipc_kmsg_copyout(B, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_RCV_BODY_ERROR | MACH_MSG_VM_SPACE);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ck_assert_uint_eq(port_q->srights, 2);
+	ipc_kmsg_free(k);
+	ck_assert_uint_eq(sink_live, 0);
+	finish();
+}
+END_TEST
+
+/* An undelivered message frees its pages and kills the receive rights in
+ * its port arrays. */
+START_TEST(test_ool_destroy)
+{
+	mach_port_name_t p = new_port(A), r = new_port(A), q = new_port(A);
+	struct ipc_port *port_r = (struct ipc_port *)ipc_entry_lookup(A, r)->object;
+	struct ipc_port *port_q = (struct ipc_port *)ipc_entry_lookup(A, q)->object;
+	uint32_t arr[2] = { r, q };
+	struct ipc_kmsg *k = ool_msg(p, MSGT_WORD(MACH_MSG_TYPE_MOVE_RECEIVE, 32, false), 2, arr);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(type_of(A, r), 0);
+	ck_assert_uint_eq(live_pages, 1);
+	ipc_port_reference(port_r);
+	ipc_port_reference(port_q);
+	ipc_kmsg_destroy(k);
+	ck_assert(!port_r->active);
+	ck_assert(!port_q->active);
+	ipc_port_release(port_r);
+	ipc_port_release(port_q);
+	finish();
+}
+END_TEST
+
 static Suite *kmsg_suite(void)
 {
 	Suite *s = suite_create("ipc_kmsg");
@@ -362,6 +631,10 @@ static Suite *kmsg_suite(void)
 	tcase_add_test(tc, test_body_errors);
 	tcase_add_test(tc, test_destroy_in_transit);
 	tcase_add_test(tc, test_pseudo_receive);
+	tcase_add_test(tc, test_ool_data);
+	tcase_add_test(tc, test_ool_errors);
+	tcase_add_test(tc, test_ool_ports);
+	tcase_add_test(tc, test_ool_destroy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,6 +22,7 @@ void x86_boot(uint32_t magic, uint32_t info)
 {
 	serial_init();
 	arch_pv_native(&pv_ops);    /* early console and shutdown, for panics */
+	serial_register_console();  /* COM1 stays a console when others appear */
 	gdt_init();
 	idt_init();
 

@@ -18,16 +18,12 @@
 # through PSCI.
 set -euo pipefail
 
-die() { echo "run-aarch64: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 KERNEL kvm|tcg [QEMU ARGS...]"
-kernel=$1 accel=$2
-shift 2
-[ -r "$kernel" ] || die "no kernel at $kernel"
-
+. "$(dirname "$0")/run-lib.sh"
+run_args run-aarch64 "$@"
+shift "$run_shift"
 case $accel in
-	kvm) cpu=${MACHV_KVM_CPU:-host} gic=host ;;
-	tcg) cpu=max gic=3 ;;
-	*) die "accelerator must be kvm or tcg, not '$accel'" ;;
+	kvm) gic=host ;;
+	tcg) gic=3 ;;
 esac
 
 image=$kernel
@@ -44,22 +40,18 @@ if [ "$(head -c 4 "$kernel" | od -An -c | tr -d ' ')" = '177ELF' ]; then
 	"$objcopy" -O binary "$kernel" "$image"
 fi
 
-log=${MACHV_PL011_LOG:-$(cd "$(dirname "$kernel")" && pwd)/pl011.log}
+log=$(early_log MACHV_PL011_LOG pl011.log)
 echo "run-aarch64: console on this terminal (Ctrl-A X quits, Ctrl-A C monitor); PL011 log: $log" >&2
 
-status=0
-qemu-system-aarch64 -M "virt,gic-version=$gic" -accel "$accel" -cpu "$cpu" -m 256 \
+run_qemu qemu-system-aarch64 -M "virt,gic-version=$gic" -accel "$accel" -cpu "$cpu" -m 256 \
 	-nodefaults -no-user-config -display none \
 	-global virtio-mmio.force-legacy=false \
 	-chardev stdio,id=term,mux=on,signal=off \
 	-device virtio-serial-device,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=uart,path=$log" -serial chardev:uart \
-	-kernel "$image" "$@" || status=$?
+	-kernel "$image" "$@"
 
 # A crash before the virtio console started is visible only on the PL011.
-if grep -Eq '^machv: (panic:|CPU exception|stopping)' "$log" 2>/dev/null; then
-	echo "run-aarch64: the kernel crashed; the end of the PL011 log:" >&2
-	tr -d '\r' < "$log" | tail -n 25 >&2
-fi
+report_crash "$log" PL011
 exit "$status"

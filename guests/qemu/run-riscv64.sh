@@ -21,34 +21,22 @@
 #     the virtio console could say so.
 set -euo pipefail
 
-die() { echo "run-riscv64: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 KERNEL kvm|tcg [QEMU ARGS...]"
-kernel=$1 accel=$2
-shift 2
-[ -r "$kernel" ] || die "no kernel at $kernel"
+. "$(dirname "$0")/run-lib.sh"
+run_args run-riscv64 "$@"
+shift "$run_shift"
 
-case $accel in
-	kvm) cpu=${MACHV_KVM_CPU:-host} ;;
-	tcg) cpu=max ;;
-	*) die "accelerator must be kvm or tcg, not '$accel'" ;;
-esac
-
-uart_log=${MACHV_UART_LOG:-$(cd "$(dirname "$kernel")" && pwd)/uart.log}
+uart_log=$(early_log MACHV_UART_LOG uart.log)
 echo "run-riscv64: console on this terminal (Ctrl-A X quits, Ctrl-A C monitor); UART log: $uart_log" >&2
 
-status=0
-qemu-system-riscv64 -M virt -accel "$accel" -cpu "$cpu" -m 256 \
+run_qemu qemu-system-riscv64 -M virt -accel "$accel" -cpu "$cpu" -m 256 \
 	-nodefaults -no-user-config -display none \
 	-global virtio-mmio.force-legacy=false \
 	-chardev stdio,id=term,mux=on,signal=off \
 	-device virtio-serial-device,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=uart,path=$uart_log" -serial chardev:uart \
-	-kernel "$kernel" "$@" || status=$?
+	-kernel "$kernel" "$@"
 
 # A crash before the virtio console started is visible only on the UART.
-if grep -Eq '^machv: (panic:|CPU exception|stopping)' "$uart_log" 2>/dev/null; then
-	echo "run-riscv64: the kernel crashed; the end of the UART log:" >&2
-	tr -d '\r' < "$uart_log" | tail -n 25 >&2
-fi
+report_crash "$uart_log" UART
 exit "$status"

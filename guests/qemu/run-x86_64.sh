@@ -18,17 +18,9 @@
 #     crashed before the virtio console could say so.
 set -euo pipefail
 
-die() { echo "run-x86_64: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 KERNEL kvm|tcg [QEMU ARGS...]"
-kernel=$1 accel=$2
-shift 2
-[ -r "$kernel" ] || die "no kernel at $kernel"
-
-case $accel in
-	kvm) cpu=${MACHV_KVM_CPU:-host} ;;
-	tcg) cpu=max ;;
-	*) die "accelerator must be kvm or tcg, not '$accel'" ;;
-esac
+. "$(dirname "$0")/run-lib.sh"
+run_args run-x86_64 "$@"
+shift "$run_shift"
 
 qboot=
 for d in /usr/share/qemu /usr/local/share/qemu $(qemu-system-x86_64 -L help 2>/dev/null); do
@@ -37,21 +29,17 @@ done
 firmware=()
 [ -n "$qboot" ] && firmware=(-bios "$qboot")   # else SeaBIOS: slower, same result
 
-com1_log=${MACHV_COM1_LOG:-$(cd "$(dirname "$kernel")" && pwd)/com1.log}
+com1_log=$(early_log MACHV_COM1_LOG com1.log)
 echo "run-x86_64: console on this terminal (Ctrl-A X quits, Ctrl-A C monitor); COM1 log: $com1_log" >&2
 
-status=0
-qemu-system-x86_64 -M q35 "${firmware[@]}" -accel "$accel" -cpu "$cpu" -m 256 \
+run_qemu qemu-system-x86_64 -M q35 "${firmware[@]}" -accel "$accel" -cpu "$cpu" -m 256 \
 	-nodefaults -no-user-config -display none \
 	-chardev stdio,id=term,mux=on,signal=off \
 	-device virtio-serial-pci,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=com1,path=$com1_log" -serial chardev:com1 \
-	-kernel "$kernel" "$@" || status=$?
+	-kernel "$kernel" "$@"
 
 # A crash before the virtio console started is visible only on COM1.
-if grep -Eq '^machv: (panic:|CPU exception|stopping)' "$com1_log" 2>/dev/null; then
-	echo "run-x86_64: the kernel crashed; the end of COM1's log:" >&2
-	tr -d '\r' < "$com1_log" | tail -n 25 >&2
-fi
+report_crash "$com1_log" COM1
 exit "$status"

@@ -38,6 +38,10 @@ typedef int32_t mach_msg_option_t;
 #define MACH_MSGH_BITS_REMOTE_MASK   0x000000ffu
 #define MACH_MSGH_BITS_LOCAL_MASK    0x0000ff00u
 #define MACH_MSGH_BITS_COMPLEX       0x80000000u
+/* Kernel-internal: the message carries a receive right into its own
+ * queue (directly or through ports in transit); it is destroyed instead
+ * of being queued, as GNU Mach does.  Never valid from user space. */
+#define MACH_MSGH_BITS_CIRCULAR      0x40000000u
 #define MACH_MSGH_BITS_PORTS_MASK    (MACH_MSGH_BITS_REMOTE_MASK | MACH_MSGH_BITS_LOCAL_MASK)
 #define MACH_MSGH_BITS_USER          (MACH_MSGH_BITS_PORTS_MASK | MACH_MSGH_BITS_COMPLEX)
 #define MACH_MSGH_BITS(remote, local) ((remote) | ((local) << 8))
@@ -45,6 +49,7 @@ typedef int32_t mach_msg_option_t;
 #define MACH_MSGH_BITS_LOCAL(bits)   (((bits) & MACH_MSGH_BITS_LOCAL_MASK) >> 8)
 
 /* Data type names besides the port dispositions (port.h). */
+#define MACH_MSG_TYPE_INTEGER_32       2
 #define MACH_MSG_TYPE_PORT_NAME        15
 #define MACH_MSG_TYPE_PROTECTED_PAYLOAD 23
 #define MACH_MSG_TYPE_LAST             23
@@ -76,6 +81,8 @@ typedef int32_t mach_msg_option_t;
 #define MACH_SEND_INVALID_DATA       0x10000002
 #define MACH_SEND_INVALID_DEST       0x10000003
 #define MACH_SEND_TIMED_OUT          0x10000004
+#define MACH_SEND_WILL_NOTIFY        0x10000005
+#define MACH_SEND_NOTIFY_IN_PROGRESS 0x10000006
 #define MACH_SEND_INTERRUPTED        0x10000007
 #define MACH_SEND_MSG_TOO_SMALL      0x10000008
 #define MACH_SEND_INVALID_REPLY      0x10000009
@@ -153,6 +160,16 @@ struct ipc_kmsg {
 	struct list link;          /* in the port's queue */
 	struct list ool;           /* struct ipc_ool regions it owns */
 	uint32_t size;             /* bytes of msg */
+	uint32_t pages;            /* 0: a kmalloc block; else page_alloc order + 1 */
+	/* MACH_SEND_NOTIFY forced this message past the queue limit: the
+	 * send-once right its msg-accepted notification goes through when
+	 * the message leaves the queue (received or destroyed), and the
+	 * sender's space and name for the destination (the entry carries
+	 * IE_BITS_MAREQUEST meanwhile; space NULL once that entry is gone,
+	 * see ipc/notify.h). */
+	struct ipc_port *accepted;
+	struct ipc_space *accepted_space;
+	mach_port_name_t accepted_name;
 	uint32_t pad;
 	union {
 		mach_msg_header_t hdr;
@@ -160,13 +177,25 @@ struct ipc_kmsg {
 	} msg;                     /* followed by the body */
 };
 
-/* The largest message: a kmsg is one kmalloc block for now. */
-#define IPC_KMSG_MAX_SIZE ((uint32_t)(KMALLOC_MAX - offsetof(struct ipc_kmsg, msg)))
+/* The largest message (inline bytes, header included).  A kmsg is one
+ * block: a kmalloc block while it fits, else up to IPC_KMSG_BLOCK_MAX
+ * contiguous pages from page_alloc.  16 KiB keeps that an order-2 block
+ * (easy to find) while leaving room for the biggest MIG replies of
+ * the kernel routines (thread_get_state's largest flavors, a few KiB);
+ * anything bigger belongs out of line.  GNU Mach has no fixed limit; a
+ * user message above this one gets MACH_SEND_NO_BUFFER here. */
+#define IPC_KMSG_BLOCK_MAX ((uint32_t)16384)
+#define IPC_KMSG_MAX_SIZE ((uint32_t)(IPC_KMSG_BLOCK_MAX - offsetof(struct ipc_kmsg, msg)))
+_Static_assert(IPC_KMSG_MAX_SIZE >= 8192, "MIG replies need 8 KiB inline");
+_Static_assert(IPC_KMSG_MAX_SIZE % MACH_MSG_ALIGN == 0, "message sizes are multiples of 8");
 
 /* A kmsg for size bytes of message (checked against the limits: size
  * must be a multiple of 8, at least a header and at most
  * IPC_KMSG_MAX_SIZE), or NULL. */
 struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size);
+/* Free a kmsg (its rights must be gone: received or destroyed) with its
+ * out-of-line regions; a pending msg-accepted notification goes out
+ * (ipc_notify_accepted). */
 void ipc_kmsg_free(struct ipc_kmsg *kmsg);
 
 /* The transit rights in the header slots. */
@@ -181,6 +210,47 @@ static inline struct ipc_port *ipc_kmsg_reply(const struct ipc_kmsg *kmsg)
 
 /* Read a region of the sender's memory (copyin for a user task). */
 typedef int (*ipc_ool_read_fn)(void *ctx, void *dst, uintptr_t src, size_t len);
+
+/* --- Detached regions (kernel routines building replies) ---------------
+ * A kernel routine (vm_read, task_threads, mach_port_names ...) runs
+ * before its reply kmsg exists, so it fills regions of its own and names
+ * them in the reply body's OOL data words; ipc_kmsg_adopt_ool then hands
+ * them to the reply.  A port array region holds one 8-byte slot per
+ * element: a struct ipc_port * transit right (or NULL / IPC_PORT_DEAD),
+ * of the descriptor's transit type. */
+
+/* A detached region of size bytes of zeroed kernel pages (port arrays:
+ * 8 bytes per slot), not yet owned by any kmsg; NULL if out of memory or
+ * size > IPC_KMSG_OOL_MAX.  size 0 is allowed (no pages), though a reply
+ * usually names an empty region with a NULL word instead. */
+struct ipc_ool *ipc_ool_alloc(uint64_t size);
+/* Free a detached region: its pages and the struct, not the rights in
+ * its slots (the caller deals with those).  NULL is ignored. */
+void ipc_ool_free(struct ipc_ool *ool);
+/* Copy bytes into / out of a region at off; K_EINVAL (nothing copied)
+ * when [off, off + len) is not inside the region. */
+int ipc_ool_write(struct ipc_ool *ool, uint64_t off, const void *src, size_t len);
+int ipc_ool_read(const struct ipc_ool *ool, uint64_t off, void *dst, size_t len);
+/* A reply built by a kernel routine in kernel form: link every
+ * out-of-line region its body names into kmsg->ool (so copyout and
+ * ipc_kmsg_destroy treat them as the kmsg's own).  user_size becomes the
+ * region's size for plain data (the descriptor's bytes may be fewer, not
+ * more).  A port array (element size 32 or 64: MIG's kernel stubs say
+ * 64) reaches the user as packed 32-bit names, its descriptor rewritten
+ * to size 32 and user_size number * 4, as GNU Mach's copyout does on
+ * x86_64 (MIG's user stubs insist on it); the region must hold number
+ * 8-byte slots.
+ * Regions already owned by this kmsg are left as they are.  Errors
+ * (nothing linked, the kmsg unchanged): MACH_SEND_MSG_TOO_SMALL /
+ * MACH_SEND_INVALID_TYPE for a malformed body, MACH_SEND_INVALID_MEMORY
+ * for a region that is too small, owned by another kmsg or named twice,
+ * MACH_SEND_NO_BUFFER past IPC_KMSG_OOL_MAX in all. */
+mach_msg_return_t ipc_kmsg_adopt_ool(struct ipc_kmsg *kmsg);
+/* Unlink a region from its kmsg (a kernel routine that keeps or
+ * consumes request data, e.g. vm_write): it becomes detached again, the
+ * caller's to free, and every data word naming it is cleared so that
+ * destroying the kmsg leaves it (and the rights in it) alone. */
+void ipc_kmsg_unlink_ool(struct ipc_kmsg *kmsg, struct ipc_ool *ool);
 
 /* Fetch every out-of-line region of a complex message in user form into
  * kernel pages and put the struct ipc_ool pointers in the data words; do
@@ -224,7 +294,11 @@ mach_msg_return_t ipc_kmsg_copyin_header(struct ipc_space *space, struct ipc_kms
 /* Translate the body's port rights (complex messages only).  On error the
  * whole message's rights are destroyed (header ones too, as in Mach) and
  * the kmsg must just be freed: MACH_SEND_MSG_TOO_SMALL,
- * MACH_SEND_INVALID_TYPE, MACH_SEND_INVALID_RIGHT. */
+ * MACH_SEND_INVALID_TYPE, MACH_SEND_INVALID_RIGHT.  Each receive right
+ * is recorded as travelling to the destination; one that would land in
+ * its own queue sets MACH_MSGH_BITS_CIRCULAR (ipc_mqueue_send then
+ * destroys the message and the right with it: success for the
+ * sender, as in GNU Mach). */
 mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg *kmsg);
 /* Both, the usual way in. */
 mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kmsg *kmsg);

@@ -115,6 +115,18 @@ struct ipc_port {
 	uint64_t protected_payload;    /* delivered in place of the name when set */
 	enum ipc_kobject_type kotype;
 	void *kobject;
+	/* Notification requests (ipc/notify.h): transit send-once rights
+	 * the kernel sends notifications through, or NULL. */
+	struct ipc_port *nsrequest;    /* no-senders */
+	struct ipc_port *pdrequest;    /* port-destroyed */
+	struct list dnrequests;        /* dead-name: struct ipc_dnrequest.link */
+	/* While the receive right travels in a message: the port that
+	 * message is sent to (one reference), so that a message carrying a
+	 * receive right into its own queue, directly or through a chain of
+	 * ports in transit, can be caught (Mach's circularity check). */
+	struct ipc_port *destination;
+	/* Threads blocked in receive on this port (ipc/mqueue.c). */
+	struct list rcv_waiters;
 };
 
 struct ipc_pset {
@@ -124,6 +136,7 @@ struct ipc_pset {
 	mach_port_name_t receiver_name;
 	struct list members;           /* struct ipc_port.pset_link */
 	uint32_t nmembers;
+	struct list rcv_waiters;       /* threads blocked in receive on the set */
 };
 
 /* The port a right in a message names when its port has died (the
@@ -138,7 +151,12 @@ void ipc_port_reference(struct ipc_port *port);
  * never had a receiver). */
 void ipc_port_release(struct ipc_port *port);
 /* The receive right is gone: the port turns dead, leaves its set, drops
- * its queue and kernel object.  References are not touched. */
+ * its queue and kernel object, fires its dead-name requests and gives
+ * up its no-senders request.  With a port-destroyed request (and
+ * notifications delivered) it is instead reborn: its receive right
+ * travels to the request's port in a MACH_NOTIFY_PORT_DESTROYED message
+ * (queue kept, as in Mach).  References are not touched: the message
+ * takes one of its own. */
 void ipc_port_destroy(struct ipc_port *port);
 
 /* Rights in transit: give up one send / send-once right (and the
@@ -167,6 +185,24 @@ void ipc_pset_destroy(struct ipc_pset *pset);
  * wake its waiters.  NULL in the host tests of the core. */
 extern void (*ipc_port_death_hook)(struct ipc_port *port);
 extern void (*ipc_pset_death_hook)(struct ipc_pset *pset);
+/* Also set by the message queues: the receive right of a live port left
+ * its space (moved away in a message, or handed on by a port-destroyed
+ * notification), so threads waiting on it must look again; and a port
+ * joined a set (receivers of the set may now find its messages). */
+extern void (*ipc_port_changed_hook)(struct ipc_port *port);
+extern void (*ipc_pset_added_hook)(struct ipc_pset *pset, struct ipc_port *port);
+
+/* Give up one send right counted in port->srights (an entry's or one in
+ * transit; the reference is the caller's business): the last one fires
+ * the no-senders request of a live port. */
+void ipc_port_srights_dec(struct ipc_port *port);
+
+/* Would a message to dest carrying port's receive right put the port in
+ * its own queue, directly or through ports in transit?  If not, the
+ * right is recorded as travelling to dest (port->destination). */
+bool ipc_port_check_circularity(struct ipc_port *port, struct ipc_port *dest);
+/* The receive right arrived somewhere (or died): forget its destination. */
+void ipc_port_clear_destination(struct ipc_port *port);
 
 /* Drop a reference on either kind of object. */
 void ipc_object_release(struct ipc_object *obj);

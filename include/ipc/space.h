@@ -36,6 +36,15 @@
 #define IE_BITS_UREFS_MASK 0x0000ffffu
 #define IE_BITS_TYPE_MASK  0x001f0000u
 #define IE_BITS_GEN_MASK   0xff000000u
+/* The name has a dead-name request registered on its port (the request
+ * itself is on the port's list, ipc/notify.h).  When the port dies the
+ * notification goes out and, as in Mach, the dead name the entry turns
+ * into gets one more user reference for it. */
+#define IE_BITS_DNREQUEST  0x00800000u
+/* A message this space forced into the port's full queue with
+ * MACH_SEND_NOTIFY is still queued (its msg-accepted notification is
+ * pending): another one gets MACH_SEND_NOTIFY_IN_PROGRESS. */
+#define IE_BITS_MAREQUEST  0x00400000u
 #define IE_BITS_UREFS(b)   ((b) & IE_BITS_UREFS_MASK)
 #define IE_BITS_TYPE(b)    ((b) & IE_BITS_TYPE_MASK)
 #define IE_BITS_GEN(b)     ((b) & IE_BITS_GEN_MASK)
@@ -117,11 +126,26 @@ kern_return_t ipc_space_clear_protected_payload(struct ipc_space *space, mach_po
 kern_return_t ipc_space_set_qlimit(struct ipc_space *space, mach_port_name_t name,
 				   mach_port_msgcount_t qlimit);
 
+/* mach_port_get_receive_status: mach_port_status_t's fields (pset is
+ * the name of the port's set in space, or MACH_PORT_NULL). */
+struct ipc_port_status {
+	uint32_t pset, seqno, mscount, qlimit, msgcount, sorights;
+	bool srights, pdrequest, nsrequest;
+};
+kern_return_t ipc_space_get_receive_status(struct ipc_space *space, mach_port_name_t name,
+					   struct ipc_port_status *out);
+/* mach_port_set_seqno. */
+kern_return_t ipc_space_set_seqno(struct ipc_space *space, mach_port_name_t name, uint32_t seqno);
+/* mach_port_set_mscount. */
+kern_return_t ipc_space_set_mscount(struct ipc_space *space, mach_port_name_t name, uint32_t mscount);
+
 /* ---- the table, for ipc/right.c and mach_msg ---- */
 
 /* The entry for name, with dead-name conversion applied; NULL when the
  * name is not in use (or its generation is stale). */
 struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name);
+/* The same without the conversion (safe while ports are dying). */
+struct ipc_entry *ipc_entry_peek(struct ipc_space *space, mach_port_name_t name);
 /* A free entry; its name in *namep. */
 kern_return_t ipc_entry_alloc(struct ipc_space *space, mach_port_name_t *namep,
 			      struct ipc_entry **entryp);

@@ -10,22 +10,49 @@
  * the sender's space as it was; a body error destroys the rights the
  * message had taken so far, the header's included. */
 #include <ipc/kmsg.h>
+#include <ipc/notify.h>
 #include <ipc/right.h>
 #include <kern/arch.h>
+#include <kern/errno.h>
 #include <kern/page_alloc.h>
 #include <kern/string.h>
+
+/* The page_alloc order of a block of bytes. */
+static unsigned bytes_order(size_t bytes)
+{
+	unsigned order = 0;
+	while (((size_t)PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
 
 struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
 {
 	if (size < sizeof(mach_msg_header_t) || size > IPC_KMSG_MAX_SIZE ||
 	    size % MACH_MSG_ALIGN != 0)
 		return NULL;
-	struct ipc_kmsg *kmsg = kmalloc(offsetof(struct ipc_kmsg, msg) + size);
+	size_t block = offsetof(struct ipc_kmsg, msg) + size;
+	struct ipc_kmsg *kmsg;
+	uint32_t pages = 0;
+	if (block <= KMALLOC_MAX) {
+		kmsg = kmalloc(block);
+	} else {
+		/* Big messages (MIG replies with large inline arrays) take
+		 * whole pages. */
+		unsigned order = bytes_order(block);
+		paddr_t pa = page_alloc(order);
+		kmsg = pa == PADDR_NONE ? NULL : phys_to_virt(pa);
+		pages = order + 1;
+	}
 	if (kmsg == NULL)
 		return NULL;
 	list_init(&kmsg->link);
 	list_init(&kmsg->ool);
 	kmsg->size = size;
+	kmsg->pages = pages;
+	kmsg->accepted = NULL;
+	kmsg->accepted_space = NULL;
+	kmsg->accepted_name = MACH_PORT_NULL;
 	kmsg->pad = 0;
 	return kmsg;
 }
@@ -35,11 +62,7 @@ struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
 /* The page list of n entries: kmalloc while it fits, else whole pages. */
 static unsigned list_order(uint32_t n)
 {
-	size_t bytes = (size_t)n * sizeof(paddr_t);
-	unsigned order = 0;
-	while (((size_t)PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
+	return bytes_order((size_t)n * sizeof(paddr_t));
 }
 
 static bool list_in_kmalloc(uint32_t n)
@@ -47,12 +70,14 @@ static bool list_in_kmalloc(uint32_t n)
 	return (size_t)n * sizeof(paddr_t) <= KMALLOC_MAX;
 }
 
-static void ool_free(struct ipc_ool *ool)
+void ipc_ool_free(struct ipc_ool *ool)
 {
+	if (ool == NULL)
+		return;
 	for (uint32_t i = 0; i < ool->npages; i++)
 		if (ool->pages[i] != PADDR_NONE)
 			page_free(ool->pages[i], 0);
-	if (list_in_kmalloc(ool->npages))
+	if (ool->pages == NULL || list_in_kmalloc(ool->npages))
 		kfree(ool->pages);
 	else
 		page_free(ool->list_pa, list_order(ool->npages));
@@ -61,41 +86,82 @@ static void ool_free(struct ipc_ool *ool)
 
 void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 {
+	ipc_notify_accepted(kmsg);
 	while (!list_empty(&kmsg->ool)) {
 		struct ipc_ool *ool = list_entry(kmsg->ool.next, struct ipc_ool, link);
 		list_remove(&ool->link);
-		ool_free(ool);
+		ipc_ool_free(ool);
 	}
-	kfree(kmsg);
+	if (kmsg->pages)
+		page_free(virt_to_phys(kmsg), kmsg->pages - 1);
+	else
+		kfree(kmsg);
 }
 
-/* A region of size kernel bytes, owned by kmsg (freed with it). */
-static struct ipc_ool *ool_alloc(struct ipc_kmsg *kmsg, uint64_t size)
+/* A region of size kernel bytes, its page list filled in but its pages
+ * not yet allocated (all PADDR_NONE), or NULL. */
+static struct ipc_ool *ool_new(uint64_t size)
 {
+	if (size > IPC_KMSG_OOL_MAX)
+		return NULL;
 	struct ipc_ool *ool = kzalloc(sizeof(*ool));
 	if (ool == NULL)
 		return NULL;
+	list_init(&ool->link);
 	ool->size = size;
 	uint32_t n = (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
-	if (list_in_kmalloc(n)) {
+	if (n == 0) {
+		ool->pages = NULL;
+	} else if (list_in_kmalloc(n)) {
 		ool->pages = kmalloc((size_t)n * sizeof(paddr_t));
 	} else {
 		ool->list_pa = page_alloc(list_order(n));
 		ool->pages = ool->list_pa == PADDR_NONE ? NULL : phys_to_virt(ool->list_pa);
 	}
-	if (ool->pages == NULL) {
+	if (n != 0 && ool->pages == NULL) {
 		kfree(ool);
 		return NULL;
 	}
 	ool->npages = n;
 	for (uint32_t i = 0; i < n; i++)
 		ool->pages[i] = PADDR_NONE;
-	list_push_back(&kmsg->ool, &ool->link);
-	for (uint32_t i = 0; i < n; i++) {
+	return ool;
+}
+
+/* Fill the page list; false when out of pages (the ones got so far stay
+ * listed, for ipc_ool_free). */
+static bool ool_fill(struct ipc_ool *ool, bool zero)
+{
+	for (uint32_t i = 0; i < ool->npages; i++) {
 		ool->pages[i] = page_alloc(0);
 		if (ool->pages[i] == PADDR_NONE)
-			return NULL;   /* the kmsg frees what it got */
+			return false;
+		if (zero)
+			memset(phys_to_virt(ool->pages[i]), 0, PAGE_SIZE);
 	}
+	return true;
+}
+
+struct ipc_ool *ipc_ool_alloc(uint64_t size)
+{
+	struct ipc_ool *ool = ool_new(size);
+	if (ool && !ool_fill(ool, true)) {
+		ipc_ool_free(ool);
+		return NULL;
+	}
+	return ool;
+}
+
+/* A region of size kernel bytes, owned by kmsg (freed with it).  Its
+ * bytes are all overwritten by the caller, so they are not zeroed. */
+static struct ipc_ool *ool_alloc(struct ipc_kmsg *kmsg, uint64_t size)
+{
+	struct ipc_ool *ool = ool_new(size);
+	if (ool == NULL)
+		return NULL;
+	list_push_back(&kmsg->ool, &ool->link);
+	if (!ool_fill(ool, false))
+		return NULL;   /* the kmsg frees what it got */
 	return ool;
 }
 
@@ -103,6 +169,35 @@ static struct ipc_ool *ool_alloc(struct ipc_kmsg *kmsg, uint64_t size)
 static uint8_t *ool_at(const struct ipc_ool *ool, uint64_t off)
 {
 	return (uint8_t *)phys_to_virt(ool->pages[off / PAGE_SIZE]) + off % PAGE_SIZE;
+}
+
+/* Copy between a region and a buffer, page by page. */
+static int ool_copy(const struct ipc_ool *ool, uint64_t off, void *buf, size_t len, bool in)
+{
+	if (off > ool->size || len > ool->size - off)
+		return K_EINVAL;
+	uint8_t *b = buf;
+	while (len > 0) {
+		size_t n = MIN((uint64_t)len, PAGE_SIZE - off % PAGE_SIZE);
+		if (in)
+			memcpy(ool_at(ool, off), b, n);
+		else
+			memcpy(b, ool_at(ool, off), n);
+		off += n;
+		b += n;
+		len -= n;
+	}
+	return K_OK;
+}
+
+int ipc_ool_write(struct ipc_ool *ool, uint64_t off, const void *src, size_t len)
+{
+	return ool_copy(ool, off, (void *)(uintptr_t)src, len, true);
+}
+
+int ipc_ool_read(const struct ipc_ool *ool, uint64_t off, void *dst, size_t len)
+{
+	return ool_copy(ool, off, dst, len, false);
 }
 
 static uint64_t *ool_slot(const struct ipc_ool *ool, uint32_t i)
@@ -233,6 +328,19 @@ static void destroy_header(struct ipc_kmsg *kmsg)
 	kmsg->msg.hdr.msgh_protected_payload = 0;
 }
 
+/* A receive right travelling to the message's destination: one that
+ * would end up in its own queue marks the message circular. */
+static void slot_circularity(struct ipc_space *space, uint64_t *slot,
+			     mach_msg_type_name_t type, void *arg)
+{
+	struct ipc_kmsg *kmsg = arg;
+	struct ipc_port *port = (struct ipc_port *)(uintptr_t)*slot;
+	(void)space;
+	if (type == MACH_MSG_TYPE_PORT_RECEIVE && IPC_PORT_VALID(port) &&
+	    ipc_port_check_circularity(port, ipc_kmsg_dest(kmsg)))
+		kmsg->msg.hdr.msgh_bits |= MACH_MSGH_BITS_CIRCULAR;
+}
+
 /* Is the OOL word of every out-of-line descriptor a region this kmsg
  * owns (or NULL)?  ipc_kmsg_copyin_ool made it so; a kmsg built by hand
  * without it must not have the kernel follow user addresses. */
@@ -285,6 +393,8 @@ mach_msg_return_t ipc_kmsg_copyin_body(struct ipc_space *space, struct ipc_kmsg 
 		mr = st.mr;
 		if (mr != MACH_MSG_SUCCESS)
 			body_walk(space, kmsg, slot_destroy, NULL);
+		else
+			body_walk(space, kmsg, slot_circularity, kmsg);
 	}
 	if (mr != MACH_MSG_SUCCESS) {
 		destroy_header(kmsg);
@@ -348,6 +458,98 @@ mach_msg_return_t ipc_kmsg_copyin_ool(struct ipc_kmsg *kmsg, ipc_ool_read_fn rea
 		}
 	}
 	return MACH_MSG_SUCCESS;
+}
+
+/* --- regions a kernel routine made -------------------------------------- */
+
+/* Does a descriptor before limit name ool already? */
+static bool ool_named_before(struct ipc_kmsg *kmsg, uint32_t limit, const struct ipc_ool *ool)
+{
+	uint32_t off = sizeof(mach_msg_header_t);
+	while (off < limit) {
+		struct desc d;
+		if (desc_decode(kmsg, off, &d) != MACH_MSG_SUCCESS)
+			return false;
+		if (!d.inl && ool_of(slot_at(kmsg, d.data)) == ool)
+			return true;
+		off = d.next;
+	}
+	return false;
+}
+
+mach_msg_return_t ipc_kmsg_adopt_ool(struct ipc_kmsg *kmsg)
+{
+	if (!(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return MACH_MSG_SUCCESS;
+	/* Check every descriptor first, then link: an error leaves the
+	 * regions detached, still the routine's to free. */
+	uint64_t total = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t off = sizeof(mach_msg_header_t);
+		while (off < kmsg->size) {
+			struct desc d;
+			mach_msg_return_t mr = desc_decode(kmsg, off, &d);
+			if (mr != MACH_MSG_SUCCESS)
+				return mr;
+			uint32_t here = off;
+			off = d.next;
+			if (d.inl)
+				continue;
+			uint64_t *word = slot_at(kmsg, d.data);
+			struct ipc_ool *ool = ool_of(word);
+			if (ool == NULL)
+				continue;
+			bool ports = MACH_MSG_TYPE_PORT_ANY(d.name);
+			uint64_t need = ports ? (uint64_t)d.t->number * 8 : d.bytes;
+			bool owned = ool_owned(kmsg, ool);
+			if (pass == 0) {
+				if (ool->size < need || ool_named_before(kmsg, here, ool) ||
+				    (!owned && !list_empty(&ool->link)))
+					return MACH_SEND_INVALID_MEMORY;
+				total += ool->size;
+				if (total > IPC_KMSG_OOL_MAX)
+					return MACH_SEND_NO_BUFFER;
+				continue;
+			}
+			if (owned)
+				continue;
+			/* MIG's kernel stubs describe port arrays with the
+			 * kernel's 64-bit mach_port_t; the user's are 32-bit
+			 * names (GNU Mach's copyout makes them so). */
+			if (ports)
+				d.t->word = (d.t->word & ~((uint32_t)0xffff << 8)) | (32u << 8);
+			ool->user_size = ports ? (uint64_t)d.t->number * 4 : ool->size;
+			ool->uaddr = 0;
+			ool->dealloc = false;
+			ool->reserved = false;
+			ool->raddr = 0;
+			list_push_back(&kmsg->ool, &ool->link);
+			/* An empty region goes with the kmsg; the receiver
+			 * sees a null address, as for a user's empty one. */
+			if (ool->user_size == 0)
+				*word = 0;
+		}
+	}
+	return MACH_MSG_SUCCESS;
+}
+
+void ipc_kmsg_unlink_ool(struct ipc_kmsg *kmsg, struct ipc_ool *ool)
+{
+	if (ool == NULL || !ool_owned(kmsg, ool))
+		return;
+	if (kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX) {
+		uint32_t off = sizeof(mach_msg_header_t);
+		while (off < kmsg->size) {
+			struct desc d;
+			if (desc_decode(kmsg, off, &d) != MACH_MSG_SUCCESS)
+				break;
+			if (!d.inl && ool_of(slot_at(kmsg, d.data)) == ool)
+				*slot_at(kmsg, d.data) = 0;
+			off = d.next;
+		}
+	}
+	list_remove(&ool->link);
+	list_init(&ool->link);
 }
 
 /* Receiver memory for one region: on no room a port array's rights are
@@ -446,6 +648,22 @@ static void undo_copyin(struct ipc_space *space, mach_port_name_t name,
 	    IPC_PORT_VALID(port) &&
 	    ipc_right_copyout_name(space, port, type, name) == KERN_SUCCESS)
 		return;
+	if (!IPC_PORT_VALID(port))
+		return;
+	/* A right made or copied here: as if it had never been (no
+	 * notification). */
+	switch (disposition) {
+	case MACH_MSG_TYPE_MAKE_SEND:
+		port->mscount--;
+		/* fall through */
+	case MACH_MSG_TYPE_COPY_SEND:
+		port->srights--;
+		ipc_port_release(port);
+		return;
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		ipc_port_release_sonce(port);
+		return;
+	}
 	ipc_right_destroy_transit(port, type);
 }
 
@@ -533,6 +751,7 @@ mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kms
 		mach_port_name_t dest_name = copyout_right(space, dest, dest_type, &header_failed);
 		h->msgh_remote_slot = dest_name;
 		h->msgh_protected_payload = reply_name;
+		h->msgh_bits &= ~MACH_MSGH_BITS_CIRCULAR;
 	} else {
 		uint64_t local;
 		if (dest->active && dest->has_payload) {
@@ -543,8 +762,12 @@ mach_msg_return_t ipc_kmsg_copyout(struct ipc_space *space, struct ipc_kmsg *kms
 		} else {
 			local = MACH_PORT_NULL;
 		}
-		/* The right that carried the message is used up. */
-		ipc_right_destroy_transit(dest, MACH_MSGH_BITS_REMOTE(bits));
+		/* The right that carried the message is used up (a
+		 * send-once right without a notification: it was used). */
+		if (MACH_MSGH_BITS_REMOTE(bits) == MACH_MSG_TYPE_PORT_SEND_ONCE)
+			ipc_port_release_sonce(dest);
+		else
+			ipc_right_destroy_transit(dest, MACH_MSGH_BITS_REMOTE(bits));
 		h->msgh_remote_slot = reply_name;
 		h->msgh_protected_payload = local;
 		h->msgh_bits = (bits & MACH_MSGH_BITS_COMPLEX) | MACH_MSGH_BITS(reply_type, dest_type);

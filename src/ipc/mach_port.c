@@ -7,6 +7,7 @@
  * insert_right) whose index is in use under another generation gets
  * KERN_NAME_EXISTS, since the table has one slot per index (GNU Mach
  * would move the colliding name to its splay tree). */
+#include <ipc/notify.h>
 #include <ipc/right.h>
 
 static bool right_valid(mach_port_right_t right)
@@ -178,7 +179,8 @@ kern_return_t ipc_space_rename(struct ipc_space *space, mach_port_name_t oldname
 	uint32_t type = IE_BITS_TYPE(oe->bits);
 	bool hashed = type & MACH_PORT_TYPE_SEND_RECEIVE;
 	ne->object = oe->object;
-	ne->bits = IE_BITS_GEN(ne->bits) | type | IE_BITS_UREFS(oe->bits);
+	ne->bits = IE_BITS_GEN(ne->bits) | type | (oe->bits & (IE_BITS_DNREQUEST | IE_BITS_MAREQUEST)) |
+		   IE_BITS_UREFS(oe->bits);
 	/* Hash the new name before unhashing the old, so a failure changes
 	 * nothing (and the buckets are never emptied in between). */
 	if (hashed && ipc_hash_insert(space, newname) != KERN_SUCCESS) {
@@ -189,6 +191,10 @@ kern_return_t ipc_space_rename(struct ipc_space *space, mach_port_name_t oldname
 		ipc_hash_remove(space, oldname);
 	oe->object = NULL;
 	ipc_entry_free(space, oldname);
+	if (ne->bits & IE_BITS_DNREQUEST)
+		ipc_dnrequest_rename((struct ipc_port *)ne->object, space, oldname, newname);
+	if (ne->bits & IE_BITS_MAREQUEST)
+		ipc_marequest_cancel((struct ipc_port *)ne->object, space, oldname, newname);
 	if (type & MACH_PORT_TYPE_RECEIVE)
 		((struct ipc_port *)ne->object)->receiver_name = newname;
 	if (type & MACH_PORT_TYPE_PORT_SET)
@@ -296,4 +302,43 @@ kern_return_t ipc_space_set_qlimit(struct ipc_space *space, mach_port_name_t nam
 	/* Raising the limit wakes blocked senders once mach_msg exists. */
 	port->qlimit = qlimit;
 	return KERN_SUCCESS;
+}
+
+kern_return_t ipc_space_get_receive_status(struct ipc_space *space, mach_port_name_t name,
+					   struct ipc_port_status *out)
+{
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	/* The set is named in this space (where the receive right is). */
+	out->pset = port->pset && port->pset->receiver == space ? port->pset->receiver_name
+								 : MACH_PORT_NULL;
+	out->seqno = port->seqno;
+	out->mscount = port->mscount;
+	out->qlimit = port->qlimit;
+	out->msgcount = port->msgcount;
+	out->sorights = port->sorights;
+	out->srights = port->srights > 0;
+	out->pdrequest = port->pdrequest != NULL;
+	out->nsrequest = port->nsrequest != NULL;
+	return KERN_SUCCESS;
+}
+
+kern_return_t ipc_space_set_seqno(struct ipc_space *space, mach_port_name_t name, uint32_t seqno)
+{
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+	if (kr == KERN_SUCCESS)
+		port->seqno = seqno;
+	return kr;
+}
+
+kern_return_t ipc_space_set_mscount(struct ipc_space *space, mach_port_name_t name, uint32_t mscount)
+{
+	struct ipc_port *port;
+	kern_return_t kr = receive_port(space, name, &port);
+	if (kr == KERN_SUCCESS)
+		port->mscount = mscount;
+	return kr;
 }

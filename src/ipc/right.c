@@ -6,7 +6,14 @@
  * has; an entry with a send right counts once in port->srights (however
  * many user references), one with a send-once right once in
  * port->sorights.  A right in transit holds one reference and, for send
- * and send-once, one count. */
+ * and send-once, one count.
+ *
+ * Notifications (ipc/notify.h): a name with a dead-name request that
+ * loses its right while the port lives sends MACH_NOTIFY_PORT_DELETED
+ * through the request, after the entry has changed; destroying a
+ * send-once right sends MACH_NOTIFY_SEND_ONCE through it; the last send
+ * right fires the no-senders request (ipc_port_srights_dec). */
+#include <ipc/notify.h>
 #include <ipc/right.h>
 #include <kern/panic.h>
 
@@ -15,37 +22,81 @@ static struct ipc_port *entry_port(const struct ipc_entry *e)
 	return (struct ipc_port *)e->object;
 }
 
+/* The entry is about to lose its port right for good: take its
+ * dead-name request off the port.  The caller sends the port-deleted
+ * notification (port_deleted) once the entry is settled. */
+static struct ipc_port *entry_cancel_request(struct ipc_space *space, mach_port_name_t name,
+					     struct ipc_entry *e);
+
+/* The entry's send right goes: a pending msg-accepted request forgets
+ * the name. */
+static void entry_cancel_marequest(struct ipc_space *space, mach_port_name_t name,
+				   struct ipc_entry *e)
+{
+	if (!(e->bits & IE_BITS_MAREQUEST))
+		return;
+	e->bits &= ~IE_BITS_MAREQUEST;
+	ipc_marequest_cancel(entry_port(e), space, name, MACH_PORT_NULL);
+}
+
+static struct ipc_port *entry_cancel_request(struct ipc_space *space, mach_port_name_t name,
+					     struct ipc_entry *e)
+{
+	entry_cancel_marequest(space, name, e);
+	if (!(e->bits & IE_BITS_DNREQUEST))
+		return NULL;
+	e->bits &= ~IE_BITS_DNREQUEST;
+	return ipc_dnrequest_cancel(entry_port(e), space, name);
+}
+
+static void port_deleted(struct ipc_port *notify, mach_port_name_t name)
+{
+	if (notify)
+		ipc_notify_port_deleted(notify, name);
+}
+
 /* The entry's send right is gone (its last user reference): keep the
  * entry if it still holds the receive right. */
 static void entry_lose_send(struct ipc_space *space, mach_port_name_t name, struct ipc_entry *e)
 {
 	struct ipc_port *port = entry_port(e);
 	if (e->bits & MACH_PORT_TYPE_RECEIVE) {
-		e->bits = IE_BITS_GEN(e->bits) | MACH_PORT_TYPE_RECEIVE;
-		port->srights--;
+		entry_cancel_marequest(space, name, e);
+		e->bits = IE_BITS_GEN(e->bits) | (e->bits & IE_BITS_DNREQUEST) | MACH_PORT_TYPE_RECEIVE;
+		ipc_port_srights_dec(port);
 		return;
 	}
+	struct ipc_port *notify = entry_cancel_request(space, name, e);
 	ipc_hash_remove(space, name);
 	ipc_entry_free(space, name);
 	ipc_port_release_send(port);
+	port_deleted(notify, name);
 }
 
 /* Destroy the receive right under name: the port dies, and any send right
- * in the same entry becomes a dead name with the same user references. */
+ * in the same entry becomes a dead name with the same user references
+ * (one more for a dead-name request, which then fires). */
 static void entry_destroy_receive(struct ipc_space *space, mach_port_name_t name,
 				  struct ipc_entry *e)
 {
 	struct ipc_port *port = entry_port(e);
+	struct ipc_port *notify = NULL;
 	ipc_hash_remove(space, name);
 	if (e->bits & MACH_PORT_TYPE_SEND) {
-		e->bits = IE_BITS_GEN(e->bits) | MACH_PORT_TYPE_DEAD_NAME | IE_BITS_UREFS(e->bits);
+		uint32_t urefs = IE_BITS_UREFS(e->bits);
+		if ((e->bits & IE_BITS_DNREQUEST) && urefs < MACH_PORT_UREFS_MAX)
+			urefs++;
+		e->bits = IE_BITS_GEN(e->bits) | MACH_PORT_TYPE_DEAD_NAME | urefs;
 		e->object = NULL;
+		/* No no-senders notification for a port about to die. */
 		port->srights--;
 	} else {
+		notify = entry_cancel_request(space, name, e);
 		ipc_entry_free(space, name);
 	}
 	ipc_port_destroy(port);
 	ipc_port_release(port);
+	port_deleted(notify, name);
 }
 
 void ipc_right_destroy(struct ipc_space *space, mach_port_name_t name, struct ipc_entry *e)
@@ -61,17 +112,24 @@ void ipc_right_destroy(struct ipc_space *space, mach_port_name_t name, struct ip
 	} else if (type & MACH_PORT_TYPE_DEAD_NAME) {
 		ipc_entry_free(space, name);
 	} else if (type & MACH_PORT_TYPE_SEND_ONCE) {
+		struct ipc_port *notify = entry_cancel_request(space, name, e);
 		ipc_entry_free(space, name);
-		ipc_port_release_sonce((struct ipc_port *)obj);
+		ipc_notify_send_once((struct ipc_port *)obj);
+		port_deleted(notify, name);
 	} else {
 		struct ipc_port *port = (struct ipc_port *)obj;
+		struct ipc_port *notify = entry_cancel_request(space, name, e);
 		ipc_hash_remove(space, name);
 		ipc_entry_free(space, name);
-		if (type & MACH_PORT_TYPE_RECEIVE)
+		if (type & MACH_PORT_TYPE_RECEIVE) {
+			if (type & MACH_PORT_TYPE_SEND)
+				port->srights--;
 			ipc_port_destroy(port);
-		if (type & MACH_PORT_TYPE_SEND)
-			port->srights--;
+		} else if (type & MACH_PORT_TYPE_SEND) {
+			ipc_port_srights_dec(port);
+		}
 		ipc_port_release(port);
+		port_deleted(notify, name);
 	}
 }
 
@@ -217,23 +275,30 @@ kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_name_t name,
 								: ipc_port_make_sonce(port);
 		return KERN_SUCCESS;
 
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
+	case MACH_MSG_TYPE_MOVE_RECEIVE: {
 		if (!(type & MACH_PORT_TYPE_RECEIVE))
 			return KERN_INVALID_RIGHT;
+		struct ipc_port *notify = NULL;
 		if (type & MACH_PORT_TYPE_SEND) {
 			/* The send rights stay under the name; the transit
 			 * receive right needs its own reference. */
 			e->bits &= ~MACH_PORT_TYPE_RECEIVE;
 			ipc_port_reference(port);
 		} else {
+			notify = entry_cancel_request(space, name, e);
 			ipc_hash_remove(space, name);
 			ipc_entry_free(space, name);
 		}
 		ipc_pset_remove(port);
 		port->receiver = NULL;
 		port->receiver_name = MACH_PORT_NULL;
+		/* Threads of this space waiting on it must give up. */
+		if (ipc_port_changed_hook)
+			ipc_port_changed_hook(port);
 		*portp = port;
+		port_deleted(notify, name);
 		return KERN_SUCCESS;
+	}
 
 	case MACH_MSG_TYPE_COPY_SEND:
 		if (type & MACH_PORT_TYPE_DEAD_NAME)
@@ -254,24 +319,31 @@ kern_return_t ipc_right_copyin(struct ipc_space *space, mach_port_name_t name,
 		} else if (type & MACH_PORT_TYPE_RECEIVE) {
 			/* The entry's send right itself travels; the entry
 			 * keeps its reference for the receive right. */
-			e->bits = IE_BITS_GEN(e->bits) | MACH_PORT_TYPE_RECEIVE;
+			entry_cancel_marequest(space, name, e);
+			e->bits = IE_BITS_GEN(e->bits) | (e->bits & IE_BITS_DNREQUEST) |
+				  MACH_PORT_TYPE_RECEIVE;
 			ipc_port_reference(port);
 			*portp = port;
 		} else {
+			struct ipc_port *notify = entry_cancel_request(space, name, e);
 			ipc_hash_remove(space, name);
 			ipc_entry_free(space, name);
 			*portp = port;
+			port_deleted(notify, name);
 		}
 		return KERN_SUCCESS;
 
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE: {
 		if (type & MACH_PORT_TYPE_DEAD_NAME)
 			return copyin_dead(space, name, e, true, deadok, portp);
 		if (!(type & MACH_PORT_TYPE_SEND_ONCE))
 			return KERN_INVALID_RIGHT;
+		struct ipc_port *notify = entry_cancel_request(space, name, e);
 		ipc_entry_free(space, name);
 		*portp = port;
+		port_deleted(notify, name);
 		return KERN_SUCCESS;
+	}
 	}
 	return KERN_INVALID_VALUE;
 }
@@ -285,7 +357,8 @@ void ipc_right_destroy_transit(struct ipc_port *port, mach_msg_type_name_t type)
 		ipc_port_release_send(port);
 		break;
 	case MACH_MSG_TYPE_PORT_SEND_ONCE:
-		ipc_port_release_sonce(port);
+		/* Destroyed unused: its port hears of it. */
+		ipc_notify_send_once(port);
 		break;
 	case MACH_MSG_TYPE_PORT_RECEIVE:
 		ipc_port_destroy(port);
@@ -337,6 +410,7 @@ static kern_return_t copyout_entry(struct ipc_space *space, mach_port_name_t nam
 	if (type == MACH_MSG_TYPE_PORT_RECEIVE) {
 		port->receiver = space;
 		port->receiver_name = name;
+		ipc_port_clear_destination(port);
 	}
 	return KERN_SUCCESS;
 }

@@ -355,17 +355,29 @@ static void convert_to_dead_name(struct ipc_space *space, mach_port_name_t name,
 		urefs = 1;
 		ipc_port_release_sonce(port);
 	}
+	/* The dead-name notification already went out when the port died;
+	 * it brings the name one more user reference (Mach's rule). */
+	if ((e->bits & IE_BITS_DNREQUEST) && urefs < MACH_PORT_UREFS_MAX)
+		urefs++;
 	e->object = NULL;
 	e->bits = IE_BITS_GEN(e->bits) | MACH_PORT_TYPE_DEAD_NAME | urefs;
 }
 
-struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
+struct ipc_entry *ipc_entry_peek(struct ipc_space *space, mach_port_name_t name)
 {
 	if (!MACH_PORT_VALID(name))
 		return NULL;
 	struct ipc_entry *e = slot_of(space, MACH_PORT_INDEX(name));
 	if (e == NULL || IE_BITS_TYPE(e->bits) == MACH_PORT_TYPE_NONE ||
 	    IE_BITS_GEN(e->bits) != (name & IE_BITS_GEN_MASK))
+		return NULL;
+	return e;
+}
+
+struct ipc_entry *ipc_entry_lookup(struct ipc_space *space, mach_port_name_t name)
+{
+	struct ipc_entry *e = ipc_entry_peek(space, name);
+	if (e == NULL)
 		return NULL;
 	if ((e->bits & MACH_PORT_TYPE_SEND_RIGHTS) && !(e->bits & MACH_PORT_TYPE_RECEIVE) &&
 	    !((struct ipc_port *)e->object)->active)

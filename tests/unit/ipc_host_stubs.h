@@ -7,4 +7,5 @@ extern size_t stub_live_allocs;      /* kmalloc'd blocks not yet freed */
 extern size_t stub_live_bytes;
 extern size_t stub_biggest;          /* largest single request */
 extern long stub_fail_after;         /* fail the allocation after this many; -1 never */
+extern size_t stub_live_pages;       /* page_alloc'd pages not yet freed */
 #endif

@@ -10,31 +10,15 @@
 #include <string.h>
 #include <ipc/kmsg.h>
 #include <ipc/right.h>
+#include <kern/errno.h>
 #include <kern/page_alloc.h>
 #include <machine/param.h>
 #include "ipc_host_stubs.h"
 
 static struct ipc_space *A, *B;
 
-/* Kernel pages for out-of-line regions: malloc'd pages, counted
- * (phys_to_virt is the identity in the host build). */
-static size_t live_pages;
-
-paddr_t page_alloc(unsigned order)
-{
-	void *p = aligned_alloc(PAGE_SIZE, (size_t)PAGE_SIZE << order);
-	if (p == NULL)
-		return PADDR_NONE;
-	live_pages += (size_t)1 << order;
-	return (paddr_t)(uintptr_t)p;
-}
-
-int page_free(paddr_t pa, unsigned order)
-{
-	live_pages -= (size_t)1 << order;
-	free((void *)(uintptr_t)pa);
-	return 0;
-}
+/* Kernel pages for out-of-line regions: the stubs' counted pages. */
+#define live_pages stub_live_pages
 
 static void setup(void)
 {
@@ -112,8 +96,22 @@ START_TEST(test_sizes)
 	ck_assert_ptr_null(ipc_kmsg_alloc(24));
 	ck_assert_ptr_null(ipc_kmsg_alloc(36));
 	ck_assert_ptr_null(ipc_kmsg_alloc(IPC_KMSG_MAX_SIZE + 8));
+	ck_assert_uint_ge(IPC_KMSG_MAX_SIZE, 8192);
 	struct ipc_kmsg *k = ipc_kmsg_alloc(IPC_KMSG_MAX_SIZE);
 	ck_assert_ptr_nonnull(k);
+	/* Big ones are pages; every byte is usable. */
+	ck_assert_uint_eq(live_pages, 4);
+	memset(k->msg.bytes, 0x5a, IPC_KMSG_MAX_SIZE);
+	ipc_kmsg_free(k);
+	ck_assert_uint_eq(live_pages, 0);
+	k = ipc_kmsg_alloc(8192);
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->size, 8192);
+	ipc_kmsg_free(k);
+	/* Small ones stay kmalloc blocks. */
+	k = ipc_kmsg_alloc(KMALLOC_MAX - 64);
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(live_pages, 0);
 	ipc_kmsg_free(k);
 	finish();
 }
@@ -619,6 +617,259 @@ START_TEST(test_ool_destroy)
 }
 END_TEST
 
+
+/* --- detached regions (kernel routines' replies) --- */
+
+START_TEST(test_ool_detached)
+{
+	ck_assert_ptr_null(ipc_ool_alloc(IPC_KMSG_OOL_MAX + 1));
+	struct ipc_ool *ool = ipc_ool_alloc(2 * 4096 + 10);
+	ck_assert_ptr_nonnull(ool);
+	ck_assert_uint_eq(live_pages, 3);
+	ck_assert_uint_eq(ool->size, 2 * 4096 + 10);
+	/* Zeroed, even though page_alloc's pages may be dirty. */
+	uint8_t buf[5000];
+	ck_assert_int_eq(ipc_ool_read(ool, 3000, buf, sizeof(buf)), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], 0);
+	/* Across page boundaries, both ways. */
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 13 + 1);
+	ck_assert_int_eq(ipc_ool_write(ool, 3000, buf, sizeof(buf)), 0);
+	uint8_t back[5000];
+	ck_assert_int_eq(ipc_ool_read(ool, 3000, back, sizeof(back)), 0);
+	ck_assert_mem_eq(back, buf, sizeof(buf));
+	/* The last byte is in, one past it is not; nothing is copied then. */
+	ck_assert_int_eq(ipc_ool_write(ool, 2 * 4096 + 9, buf, 1), 0);
+	ck_assert_int_eq(ipc_ool_write(ool, 2 * 4096 + 9, buf, 2), K_EINVAL);
+	ck_assert_int_eq(ipc_ool_read(ool, 2 * 4096 + 11, back, 0), K_EINVAL);
+	ck_assert_int_eq(ipc_ool_read(ool, 2 * 4096 + 10, back, 0), 0);
+	ck_assert_int_eq(ipc_ool_read(ool, UINT64_MAX, back, 1), K_EINVAL);
+	ck_assert_int_eq(ipc_ool_write(ool, 8, buf, SIZE_MAX), K_EINVAL);
+	ipc_ool_free(ool);
+	ipc_ool_free(NULL);
+	/* Empty regions hold no pages. */
+	ool = ipc_ool_alloc(0);
+	ck_assert_ptr_nonnull(ool);
+	ck_assert_uint_eq(live_pages, 0);
+	ipc_ool_free(ool);
+	/* Out of memory part way: what was got is given back. */
+	stub_fail_after = 0;
+	ck_assert_ptr_null(ipc_ool_alloc(100));
+	stub_fail_after = -1;
+	finish();
+}
+END_TEST
+
+/* A reply in kernel form: header with a transit send right to dest, then
+ * one descriptor at 32 whose word names region. */
+static struct ipc_kmsg *reply_msg(struct ipc_port *dest, uint32_t word_, uint32_t number,
+				  struct ipc_ool *region)
+{
+	struct ipc_kmsg *k = msg(48, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) |
+				     MACH_MSGH_BITS_COMPLEX, 0, 0);
+	k->msg.hdr.msgh_remote_slot = (uint64_t)(uintptr_t)ipc_port_make_send(dest);
+	desc(k, 32)->word = word_;
+	desc(k, 32)->number = number;
+	*word(k, 40) = (uint64_t)(uintptr_t)region;
+	return k;
+}
+
+static struct ipc_port *port_of(struct ipc_space *s, mach_port_name_t n)
+{
+	return (struct ipc_port *)ipc_entry_lookup(s, n)->object;
+}
+
+START_TEST(test_adopt_data)
+{
+	struct ipc_port *dest = port_of(B, new_port(B));
+	size_t n = 4096 + 100;
+	struct ipc_ool *ool = ipc_ool_alloc(n);
+	uint8_t *src = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		src[i] = (uint8_t)(i * 3 + 7);
+	ck_assert_int_eq(ipc_ool_write(ool, 0, src, n), 0);
+	struct ipc_kmsg *k = reply_msg(dest, MSGT_WORD(9, 8, false), (uint32_t)n, ool);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(ool->user_size, n);
+	ck_assert(!list_empty(&k->ool));
+	/* Adopting again changes nothing. */
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_ptr_eq(k->ool.next->next, &k->ool);
+	ck_assert_int_eq(ipc_kmsg_copyout(B, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+	uint8_t *got = (uint8_t *)(uintptr_t)*word(k, 40);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_mem_eq(got, src, n);
+	sink_free((uintptr_t)got);
+	ipc_kmsg_free(k);   /* the region goes with it */
+	free(src);
+
+	/* A page-rounded region with a shorter count (vm_read's way). */
+	ool = ipc_ool_alloc(4096);
+	k = reply_msg(dest, MSGT_WORD(9, 8, false), 10, ool);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(ool->user_size, 4096);
+	ipc_kmsg_destroy(k);
+
+	/* An empty region: null address for the receiver, freed with the
+	 * kmsg. */
+	ool = ipc_ool_alloc(0);
+	k = reply_msg(dest, MSGT_WORD(9, 8, false), 0, ool);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ck_assert_int_eq(ipc_kmsg_copyout(B, k, false), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ipc_kmsg_free(k);
+	ck_assert_uint_eq(sink_live, 0);
+	finish();
+}
+END_TEST
+
+/* Port arrays made by a routine (task_threads, mach_port_names ...):
+ * transit rights in 8-byte slots, names of either size for the user. */
+START_TEST(test_adopt_ports)
+{
+	struct ipc_port *dest = port_of(B, new_port(B));
+	struct ipc_port *q = port_of(A, new_port(A));
+	for (uint32_t esize = 32; esize <= 64; esize += 32) {
+		struct ipc_ool *ool = ipc_ool_alloc(3 * 8);
+		uint64_t slots[3] = { (uint64_t)(uintptr_t)ipc_port_make_send(q), 0,
+				      (uint64_t)(uintptr_t)ipc_port_make_send(q) };
+		ck_assert_int_eq(ipc_ool_write(ool, 0, slots, sizeof(slots)), 0);
+		struct ipc_kmsg *k = reply_msg(dest, MSGT_WORD(MACH_MSG_TYPE_PORT_SEND, esize, false),
+					       3, ool);
+		ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+		/* Whatever the stub said, the user gets 32-bit names. */
+		ck_assert_uint_eq(ool->user_size, 3 * 4);
+		ck_assert_uint_eq(desc(k, 32)->word, MSGT_WORD(MACH_MSG_TYPE_PORT_SEND, 32, false));
+		ck_assert_int_eq(ipc_kmsg_copyout(B, k, false), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(ipc_kmsg_copyout_ool(k, &host_sink), MACH_MSG_SUCCESS);
+		uintptr_t got = (uintptr_t)*word(k, 40);
+		mach_port_name_t names[3];
+		for (int i = 0; i < 3; i++)
+			names[i] = ((uint32_t *)got)[i];
+		ck_assert(MACH_PORT_VALID(names[0]));
+		ck_assert_uint_eq(names[1], MACH_PORT_NULL);
+		ck_assert_uint_eq(names[2], names[0]);
+		ck_assert_uint_eq(send_refs(B, names[0]), esize == 32 ? 2 : 4);
+		sink_free(got);
+		ipc_kmsg_free(k);
+	}
+	/* B's one entry holds them all. */
+	ck_assert_uint_eq(q->srights, 1);
+
+	/* Destroyed undelivered: the rights in the array die with it. */
+	struct ipc_ool *ool = ipc_ool_alloc(8);
+	uint64_t slot = (uint64_t)(uintptr_t)ipc_port_make_send(q);
+	ipc_ool_write(ool, 0, &slot, 8);
+	struct ipc_kmsg *k = reply_msg(dest, MSGT_WORD(MACH_MSG_TYPE_PORT_SEND, 32, false), 1, ool);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(q->srights, 2);
+	ipc_kmsg_destroy(k);
+	ck_assert_uint_eq(q->srights, 1);
+	finish();
+}
+END_TEST
+
+START_TEST(test_adopt_errors)
+{
+	struct ipc_port *dest = port_of(B, new_port(B));
+	struct ipc_ool *small = ipc_ool_alloc(16), *other = ipc_ool_alloc(8);
+
+	/* Too small for its descriptor: data, then a port array. */
+	struct ipc_kmsg *k = reply_msg(dest, MSGT_WORD(9, 8, false), 17, small);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_SEND_INVALID_MEMORY);
+	ck_assert(list_empty(&small->link));
+	ck_assert(list_empty(&k->ool));
+	*word(k, 40) = 0;
+	ipc_kmsg_destroy(k);
+	k = reply_msg(dest, MSGT_WORD(MACH_MSG_TYPE_PORT_SEND, 32, false), 3, small);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_SEND_INVALID_MEMORY);
+	*word(k, 40) = 0;
+	ipc_kmsg_destroy(k);
+
+	/* A malformed body (bad type, then a truncated descriptor) links
+	 * nothing, not even the good region before it. */
+	k = msg(64, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) | MACH_MSGH_BITS_COMPLEX, 0, 0);
+	k->msg.hdr.msgh_remote_slot = (uint64_t)(uintptr_t)ipc_port_make_send(dest);
+	desc(k, 32)->word = MSGT_WORD(9, 8, false);
+	desc(k, 32)->number = 16;
+	*word(k, 40) = (uint64_t)(uintptr_t)small;
+	desc(k, 48)->word = MSGT_WORD(24, 8, true);
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_SEND_INVALID_TYPE);
+	ck_assert(list_empty(&small->link));
+	desc(k, 48)->word = MSGT_WORD(9, 8, true);
+	desc(k, 48)->number = 9;
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_SEND_MSG_TOO_SMALL);
+	ck_assert(list_empty(&small->link));
+
+	/* One region named twice. */
+	struct ipc_kmsg *k2 = msg(64, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND, 0) |
+				      MACH_MSGH_BITS_COMPLEX, 0, 0);
+	k2->msg.hdr.msgh_remote_slot = (uint64_t)(uintptr_t)ipc_port_make_send(dest);
+	desc(k2, 32)->word = MSGT_WORD(9, 8, false);
+	desc(k2, 32)->number = 8;
+	*word(k2, 40) = (uint64_t)(uintptr_t)other;
+	desc(k2, 48)->word = MSGT_WORD(9, 8, false);
+	desc(k2, 48)->number = 8;
+	*word(k2, 56) = (uint64_t)(uintptr_t)other;
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k2), MACH_SEND_INVALID_MEMORY);
+	ck_assert(list_empty(&other->link));
+
+	/* A region another kmsg owns. */
+	*word(k2, 56) = 0;
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k2), MACH_MSG_SUCCESS);
+	desc(k, 48)->word = MSGT_WORD(9, 8, false);
+	desc(k, 48)->number = 8;
+	*word(k, 56) = (uint64_t)(uintptr_t)other;
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_SEND_INVALID_MEMORY);
+	ck_assert(list_empty(&small->link));
+	*word(k, 40) = *word(k, 56) = 0;
+	ipc_kmsg_destroy(k);
+	ipc_kmsg_destroy(k2);    /* frees other */
+	ipc_ool_free(small);
+
+	/* Non-complex: nothing to do. */
+	k = reply_msg(dest, MSGT_WORD(9, 8, false), 8, NULL);
+	k->msg.hdr.msgh_bits &= ~MACH_MSGH_BITS_COMPLEX;
+	ck_assert_int_eq(ipc_kmsg_adopt_ool(k), MACH_MSG_SUCCESS);
+	ipc_kmsg_destroy(k);
+	finish();
+}
+END_TEST
+
+/* A routine that keeps request data (vm_write) unlinks its region. */
+START_TEST(test_unlink_ool)
+{
+	mach_port_name_t p = new_port(A);
+	uint8_t data[300];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(255 - i);
+	struct ipc_kmsg *k = ool_msg(p, MSGT_WORD(9, 8, false), sizeof(data), data);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	struct ipc_ool *ool = (struct ipc_ool *)(uintptr_t)*word(k, 40);
+	ipc_kmsg_unlink_ool(k, ool);
+	ck_assert_uint_eq(*word(k, 40), 0);
+	ck_assert(list_empty(&k->ool));
+	ck_assert(list_empty(&ool->link));
+	ipc_kmsg_destroy(k);
+	ck_assert_uint_eq(live_pages, 1);
+	uint8_t back[300];
+	ck_assert_int_eq(ipc_ool_read(ool, 0, back, sizeof(back)), 0);
+	ck_assert_mem_eq(back, data, sizeof(data));
+	/* Unlinking what the kmsg does not own is a no-op. */
+	k = ool_msg(p, MSGT_WORD(9, 8, false), 0, NULL);
+	ck_assert_int_eq(send_ool(k), MACH_MSG_SUCCESS);
+	ipc_kmsg_unlink_ool(k, ool);
+	ipc_kmsg_unlink_ool(k, NULL);
+	ipc_kmsg_destroy(k);
+	ipc_ool_free(ool);
+	finish();
+}
+END_TEST
+
 static Suite *kmsg_suite(void)
 {
 	Suite *s = suite_create("ipc_kmsg");
@@ -635,6 +886,11 @@ static Suite *kmsg_suite(void)
 	tcase_add_test(tc, test_ool_errors);
 	tcase_add_test(tc, test_ool_ports);
 	tcase_add_test(tc, test_ool_destroy);
+	tcase_add_test(tc, test_ool_detached);
+	tcase_add_test(tc, test_adopt_data);
+	tcase_add_test(tc, test_adopt_ports);
+	tcase_add_test(tc, test_adopt_errors);
+	tcase_add_test(tc, test_unlink_ool);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,13 @@ bool sched_yield(void);
  * the stack is given up and the thread restarts at cont() when woken. */
 void sched_block(void);
 __noreturn void sched_block_continue(thread_continue_t cont);
+/* sched_block, handing the CPU straight to `to`: a blocked thread whose
+ * wait the caller has just ended without making it ready
+ * (waitq_claim).  No run-queue pass and no quantum bookkeeping: what an
+ * RPC client does when its server is already waiting (the IPC fast path).
+ * If `to` could not run at once anyway (no kernel stack, or a thread at
+ * least as urgent is ready) it is queued and the usual choice is made. */
+void sched_block_handoff(struct thread *to);
 /* Make a blocked (or embryo) thread ready; may preempt the caller. */
 void sched_wakeup(struct thread *t);
 void sched_set_priority(struct thread *t, unsigned prio);
@@ -33,7 +40,7 @@ void sched_set_priority(struct thread *t, unsigned prio);
 void sched_preempt_point(void);
 
 struct sched_stats {
-	uint64_t switches, preemptions, idle_ns;
+	uint64_t switches, preemptions, handoffs, idle_ns;
 	unsigned ready;
 };
 void sched_stats(struct sched_stats *out);

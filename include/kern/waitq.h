@@ -25,6 +25,15 @@ __noreturn void waitq_wait_continue(struct waitq *wq, uint64_t timeout_ns, threa
 bool waitq_wake_one(struct waitq *wq);
 /* Wake everyone; returns how many. */
 unsigned waitq_wake_all(struct waitq *wq);
+/* Direct hand-off (the IPC fast path).  waitq_claim ends the wait of the
+ * longest waiter of wq for which match(t, arg) holds, with result, but
+ * does not make it ready: the caller must pass it to waitq_wait_handoff
+ * (or sched_wakeup it).  NULL if no waiter matches.  Interrupts must be
+ * disabled from the claim to the hand-off. */
+struct thread *waitq_claim(struct waitq *wq, bool (*match)(struct thread *t, void *arg),
+			   void *arg, int result);
+/* waitq_wait, giving the CPU to `to` (a claimed thread) while waiting. */
+int waitq_wait_handoff(struct waitq *wq, uint64_t timeout_ns, struct thread *to);
 /* Sleep for ns (a wait on a private queue that nobody wakes): returns
  * WAIT_TIMED_OUT after the full time, WAIT_INTERRUPTED if cut short. */
 int thread_sleep(uint64_t ns);

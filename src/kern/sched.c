@@ -8,9 +8,10 @@
  *    when the waker runs with interrupts enabled (sched_preempt_check);
  *  - its quantum runs out while another thread of its level is ready.
  *
- * The quantum timer is armed only in that last situation: a thread alone
- * at the top level, or the idle thread, runs without any periodic
- * interrupt (tickless).
+ * The quantum timer is armed only in that last situation, and left to
+ * lapse (not cancelled) when the competition goes: a thread alone at the
+ * top level, or the idle thread, sees at most one stale interrupt and then
+ * none (tickless).
  *
  * A thread preempted by a more urgent one goes back to the FRONT of its
  * level, so it is not also robbed of its turn; one whose quantum ran out
@@ -72,28 +73,30 @@ static bool contended(void)
 	return current != idle_thread && ready_at_or_above(current->priority);
 }
 
-/* The timer may fire before the running thread's quantum ends (it was
- * armed for an earlier thread's): then it is armed again for the rest. */
+/* The quantum timer fired.  It may be stale (the competition it was armed
+ * for has gone: see quantum_update), or early (armed for an earlier
+ * thread's quantum): then it waits for the rest. */
 static void quantum_expired(struct timer_event *ev)
 {
-	if (contended() && clock_ns() < current->quantum_end_ns)
+	if (!contended())
+		return;
+	if (clock_ns() < current->quantum_end_ns)
 		timer_add(&quantum_timer, current->quantum_end_ns);
 	else
 		need_resched = true;
 }
 
-/* Arm the quantum timer while the running thread has competition at its
- * level, and only then.  A pending timer that fires no later than needed
- * is left alone: threads that switch often (yielding to each other) then
- * do not reprogram the hardware timer on every switch. */
+/* Arm the quantum timer when the running thread has competition at its
+ * level.  It is never cancelled: threads that hand the CPU back and forth
+ * (an RPC client and its server, each ready while the other runs) would
+ * otherwise reprogram the hardware timer twice per switch, which costs
+ * more than the one stale interrupt per quantum that finds nothing to do.
+ * A pending timer that fires no later than needed is left alone. */
 static void quantum_update(void)
 {
-	if (contended()) {
-		if (!quantum_timer.pending || quantum_timer.deadline_ns > current->quantum_end_ns)
-			timer_add(&quantum_timer, current->quantum_end_ns);
-	} else if (quantum_timer.pending) {
-		timer_cancel(&quantum_timer);
-	}
+	if (contended() &&
+	    (!quantum_timer.pending || quantum_timer.deadline_ns > current->quantum_end_ns))
+		timer_add(&quantum_timer, current->quantum_end_ns);
 }
 
 void sched_make_ready(struct thread *t)
@@ -137,6 +140,8 @@ static struct thread *pick_next(void)
 	return next ? next : idle_thread;
 }
 
+static void switch_to(struct thread *next);
+
 void sched_switch(void)
 {
 	struct thread *prev = current;
@@ -149,6 +154,14 @@ void sched_switch(void)
 		runq_push_front(&runq, &prev->run_link, prev->priority);
 		next = idle_thread;
 	}
+	switch_to(next);
+}
+
+/* Make next (taken off the run queue, or handed the CPU directly) the
+ * running thread. */
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = current;
 	if (!thread_stack_intact(prev))
 		panic("kernel stack overflow in thread %s (%u)", prev->name, prev->id);
 
@@ -277,6 +290,23 @@ void sched_block(void)
 		panic("sched_block: thread %s is not blocked (state %d)", t->name, t->state);
 	t->continuation = NULL;
 	sched_switch();
+}
+
+void sched_block_handoff(struct thread *to)
+{
+	struct thread *t = current;
+	if (t->state != THREAD_BLOCKED || to->state != THREAD_BLOCKED || to->waitq)
+		panic("sched_block_handoff: bad states %d -> %d", t->state, to->state);
+	t->continuation = NULL;
+	/* A thread without its stack (parked at a continuation) or one less
+	 * urgent than a thread already waiting goes the usual way. */
+	if (!to->kstack || ready_at_or_above(to->priority)) {
+		sched_make_ready(to);
+		sched_switch();
+		return;
+	}
+	stats.handoffs++;
+	switch_to(to);
 }
 
 void sched_block_continue(thread_continue_t cont)

@@ -25,7 +25,8 @@ static bool interrupt_sticks(const struct thread *t)
 	return t->task && t->task->exiting;
 }
 
-void waitq_end_wait(struct thread *t, int result)
+/* Off the queue, timer cancelled, result set: still BLOCKED. */
+static void end_wait(struct thread *t, int result)
 {
 	list_remove(&t->wait_link);
 	t->waitq = NULL;
@@ -34,6 +35,11 @@ void waitq_end_wait(struct thread *t, int result)
 	if (result == WAIT_INTERRUPTED && !interrupt_sticks(t))
 		t->interrupt_pending = false;
 	t->wait_result = result;
+}
+
+void waitq_end_wait(struct thread *t, int result)
+{
+	end_wait(t, result);
 	sched_make_ready(t);
 }
 
@@ -99,6 +105,33 @@ void waitq_wait_continue(struct waitq *wq, uint64_t timeout_ns, thread_continue_
 		sched_make_ready(t);
 	}
 	sched_block_continue(cont);
+}
+
+int waitq_wait_handoff(struct waitq *wq, uint64_t timeout_ns, struct thread *to)
+{
+	irqflags_t f = arch_irq_save();
+	int result;
+	if (wait_begin(wq, timeout_ns, &result)) {
+		sched_block_handoff(to);
+		result = thread_current()->wait_result;
+	} else {
+		sched_make_ready(to);
+	}
+	arch_irq_restore(f);
+	return result;
+}
+
+struct thread *waitq_claim(struct waitq *wq, bool (*match)(struct thread *t, void *arg),
+			   void *arg, int result)
+{
+	list_foreach(it, &wq->waiters) {
+		struct thread *t = list_entry(it, struct thread, wait_link);
+		if (match(t, arg)) {
+			end_wait(t, result);
+			return t;
+		}
+	}
+	return NULL;
 }
 
 bool waitq_wake_one(struct waitq *wq)

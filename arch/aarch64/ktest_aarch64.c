@@ -344,7 +344,8 @@ KTEST(aarch64_thread_first_context)
 	memset(&t, 0xa5, sizeof(t));
 	t.kstack = stack;
 	arch_thread_init(&t);
-	KT_EXPECT(t.arch.sp == (uint64_t)(uintptr_t)(stack + KSTACK_SIZE));
+	/* Below the room kept for the user frame at the top. */
+	KT_EXPECT(t.arch.sp == (uint64_t)(uintptr_t)(stack + KSTACK_SIZE - TF_SIZE));
 	KT_EXPECT(t.arch.sp % 16 == 0);
 	KT_EXPECT(t.arch.lr == (uint64_t)(uintptr_t)aarch64_thread_start);
 	KT_EXPECT(t.arch.x19_x29[10] == 0);              /* x29: backtraces end */

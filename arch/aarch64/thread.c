@@ -11,6 +11,7 @@
 #include <kern/syscall.h>
 #include <kern/thread.h>
 #include <machine/thread.h>
+#include <machine/trap.h>
 #include "platform.h"
 
 _Static_assert(__builtin_offsetof(struct thread, arch) == 0, "arch_thread first in struct thread");
@@ -31,7 +32,9 @@ void arch_thread_init(struct thread *t)
 	/* A fresh context: no FP/SIMD or TLS state carried over from whatever
 	 * used this memory before. */
 	memset(&t->arch, 0, sizeof(t->arch));
-	t->arch.sp = (uint64_t)(uintptr_t)t->kstack + KSTACK_SIZE;
+	/* The top TF_SIZE bytes stay free for the user frame: a user thread
+	 * builds its first one there (arch_user_frame_set) while it runs. */
+	t->arch.sp = (uint64_t)(uintptr_t)t->kstack + KSTACK_SIZE - TF_SIZE;
 	t->arch.lr = (uint64_t)(uintptr_t)aarch64_thread_start;
 }
 

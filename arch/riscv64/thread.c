@@ -9,6 +9,7 @@
 #include <kern/string.h>
 #include <kern/thread.h>
 #include <machine/csr.h>
+#include <machine/trap.h>
 #include "riscv.h"
 
 void riscv_context_switch(struct arch_thread *from, struct arch_thread *to);
@@ -19,7 +20,10 @@ void arch_thread_init(struct thread *t)
 	struct arch_thread *a = &t->arch;
 	memset(a, 0, sizeof(*a));       /* no FP state: the unit starts off */
 	a->ra = (uintptr_t)riscv_thread_start;
-	a->sp = (uintptr_t)t->kstack + KSTACK_SIZE;
+	/* The top TF_STACK_ALLOC bytes stay free for the user frame: a user
+	 * thread builds its first one there (arch_user_frame_set) while it
+	 * runs. */
+	a->sp = (uintptr_t)t->kstack + KSTACK_SIZE - TF_STACK_ALLOC;
 }
 
 /* Eager FP switching: the registers are written back only if the program

@@ -5,21 +5,23 @@
  * all at once; words after a lone "--" are argv[1..] of the first one.
  * Syntax of the list in kern/boot_script.h.
  *
- * From the other boot modules, GNU Mach's conventions: a module whose
- * command line holds $(task-create) is an ELF program loaded as a task,
- * with ${host-port}, ${device-port}, ${kernel-task} substituted by the
- * provisional port names below (real names once IPC exists) and every
- * NAME=VALUE word of the kernel command line available as ${NAME};
- * $(task-resume) starts it.  A module created but not resumed stays
- * suspended (nothing can resume it before IPC) and is not returned. */
+ * From the other boot modules, GNU Mach's conventions: every module whose
+ * command line holds $(task-create) becomes a task, created suspended
+ * before any line is expanded; then each module's line is expanded with
+ * port names in its own task's space (${host-port}: a send right to the
+ * privileged host port; ${device-port}: to the device master; ${NAME} of
+ * a $(NAME=task-create): to that module's task port; ${kernel-task}: the
+ * placeholder below, machv has no kernel task) and every NAME=VALUE word
+ * of the kernel command line as ${NAME}; its ELF program is loaded and its
+ * thread made, and $(task-resume) resumes the task.  A module without
+ * $(task-resume) stays suspended (another module holding its task port may
+ * resume it) and is not returned. */
 #ifndef KERN_BOOTSTRAP_H
 #define KERN_BOOTSTRAP_H
 
 #include <kern/types.h>
 
-/* Provisional names until IPC gives each task a port space (see also
- * PROVISIONAL_* in kern/syscall.h, which hold the host and task names). */
-#define BOOT_PROVISIONAL_DEVICE_PORT 3
+/* What ${kernel-task} expands to: machv has no kernel task port. */
 #define BOOT_PROVISIONAL_KERNEL_TASK 4
 
 struct task;

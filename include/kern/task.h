@@ -26,6 +26,17 @@ struct task {
 	struct list reap_link;        /* private: queued for the reaper */
 	struct ipc_space *itk_space;  /* its port names (ipc/space.h) */
 	struct ipc_port *itk_self;    /* the task's kernel-object port */
+	/* Special ports (naked send rights the kernel holds, or NULL; see
+	 * mach/task_special_ports.h): what mach_task_self names (normally a
+	 * send right to itk_self), the bootstrap and the exception port. */
+	struct ipc_port *itk_sself;
+	struct ipc_port *itk_bootstrap;
+	struct ipc_port *itk_exception;
+
+	uint32_t refs;                /* task_reference(); see task_deallocate() */
+	uint32_t suspend_count;       /* task_suspend() minus task_resume() */
+	uint64_t created_ns;          /* when it was made (task_info) */
+	uint64_t dead_threads_ns;     /* run time of its threads that have ended */
 };
 
 /* The exit status of a task that was killed (a fault, an exception).  The
@@ -50,10 +61,34 @@ struct thread *thread_create_task_kernel(struct task *task, void (*fn)(void *), 
  * (or "killed: REASON" when reason is not NULL). */
 void task_terminate(struct task *task, int status, const char *reason);
 /* Block until the task has gone (its threads reclaimed, its map
- * destroyed); returns its exit status and frees the struct, so call it
- * exactly once per task, also for a task that never had a thread.  If the
+ * destroyed); returns its exit status and drops the reference
+ * task_create() gave, so call it exactly once per task created with
+ * task_create(), also for a task that never had a thread.  If the
  * waiter is interrupted first, returns K_EBUSY and the task stays. */
 int task_wait(struct task *task);
+
+/* References.  A task holds one on itself until it is gone (reaped), and
+ * task_create() gives its caller one, which task_wait() drops; a routine
+ * holding a reference may look at the struct after the task has ended
+ * (task->exiting, task_gone()).  The struct is freed with the last one.
+ * task_deallocate(NULL) does nothing. */
+void task_reference(struct task *task);
+void task_deallocate(struct task *task);
+/* True once the task has been reaped (map destroyed, off the task list). */
+bool task_gone(const struct task *task);
+
+/* Suspension (GNU Mach's task_suspend/resume): a count; while it is above
+ * zero no thread of the task returns to user mode (see thread_suspend()).
+ * K_EINVAL for a task that is ending; resume of a task whose count is
+ * zero is K_EBUSY (KERN_FAILURE). */
+int task_suspend(struct task *task);
+int task_resume(struct task *task);
+
+/* A user thread of task with every user register zero, suspended once
+ * (thread_create: it starts when thread_resume() brings the count to
+ * zero, with whatever thread_set_state() gave it).  NULL if out of memory
+ * or the task is ending. */
+struct thread *thread_create_user_suspended(struct task *task, unsigned prio);
 
 /* The task of the current thread (NULL in a kernel thread). */
 struct task *task_current(void);

@@ -70,6 +70,14 @@ struct thread {
 	uint64_t switches;            /* times switched in */
 	bool interrupt_pending;       /* set by thread_interrupt() */
 	struct ipc_port *ith_self;    /* its kernel-object port, made on first use */
+	struct ipc_port *ith_exception;  /* its exception port (a send right), or NULL */
+
+	/* Life and control (task_server/thread_server semantics, GNU Mach's). */
+	uint32_t refs;                /* thread_reference(); one is the thread's own until reaped */
+	uint32_t suspend_count;       /* thread_suspend() minus thread_resume() */
+	bool stopped;                 /* parked at the user boundary by a suspension */
+	bool terminating;             /* thread_terminate(): ends at the user boundary */
+	uint64_t created_ns;          /* when it was made (thread_info) */
 };
 
 /* The running thread. */
@@ -84,6 +92,38 @@ __noreturn void thread_exit(int status);
 /* Wake a blocked thread with WAIT_INTERRUPTED (and make future waits fail
  * at once until it has noticed). */
 void thread_interrupt(struct thread *t);
+
+/* References: a kernel routine that holds one may look at the struct
+ * (not at a task it has left) after the thread has died; the struct goes
+ * when the reaper has taken the thread and the last reference is dropped.
+ * thread_deallocate(NULL) does nothing. */
+void thread_reference(struct thread *t);
+void thread_deallocate(struct thread *t);
+
+/* Suspension (GNU Mach's thread_suspend/resume): while the thread's own
+ * count or its task's is above zero, the thread does not return to user
+ * mode: it stops on its way out of the kernel and stays stopped until both
+ * counts are zero again (a thread blocked in the kernel stays blocked; it
+ * stops when its wait ends).  A user thread not yet started starts when
+ * its count drops to zero.  K_EINVAL for a dead or kernel thread; resume
+ * of a thread that is not suspended is K_EBUSY (KERN_FAILURE). */
+int thread_suspend(struct thread *t);
+int thread_resume(struct thread *t);
+/* thread_abort: a wait the thread is blocked in inside the kernel ends
+ * with WAIT_INTERRUPTED (mach_msg returns MACH_SEND_INTERRUPTED or
+ * MACH_RCV_INTERRUPTED); a thread not blocked is left alone.  A stopped
+ * thread stays stopped.  K_EINVAL for a dead thread. */
+int thread_abort(struct thread *t);
+/* thread_terminate: t ends on its way back to user mode (at once if it
+ * never started; a wait it is blocked in is interrupted).  On the calling
+ * thread, the call returns and the thread ends on its way out of the
+ * kernel.  K_EINVAL for a dead or kernel thread. */
+int thread_terminate(struct thread *t);
+/* t's suspend count plus its task's: does it stop at the user boundary? */
+bool thread_should_stop(const struct thread *t);
+/* Called by user_return_check(): park the current thread while it is
+ * suspended (interrupts disabled). */
+void thread_stop_point(void);
 
 /* Where every thread starts: the first switch to a thread (new, or resumed
  * at a continuation on a fresh stack) lands here, on the top of its kernel

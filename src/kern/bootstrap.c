@@ -1,6 +1,8 @@
 /* Starting the boot programs (see kern/bootstrap.h).  The parsing is in
  * boot_script.c; here the initrd and the modules are found, and the
  * programs loaded and started through exec_program(). */
+#include <ipc/mach_msg.h>
+#include <ipc/right.h>
 #include <kern/arch.h>
 #include <kern/boot_info.h>
 #include <kern/boot_script.h>
@@ -107,8 +109,19 @@ static int start_init_item(const char *item, size_t len, bool first, const void 
 
 /* --- GNU Mach boot-script modules ------------------------------------ */
 
-#define TASK_VARS_MAX BOOT_MOD_MAX
-static char task_vars[TASK_VARS_MAX][BOOT_SCRIPT_NAME_MAX];
+/* As GNU Mach boots its modules: every module with $(task-create) gets its
+ * task first, suspended (so that ${NAME} of a $(NAME=task-create) can name
+ * any of them, in any line); then each line is expanded with the port
+ * names as that module's task sees them, the program is loaded into its
+ * task with its thread made, and $(task-resume) lets it run.  A module
+ * without $(task-resume) stays suspended until someone holding its task
+ * port (another module, given ${NAME}) resumes it. */
+
+static struct task *mod_tasks[BOOT_MOD_MAX];
+static struct {
+	char name[BOOT_SCRIPT_NAME_MAX];
+	struct task *task;
+} task_vars[BOOT_MOD_MAX];
 static unsigned ntask_vars;
 
 static bool name_is(const char *name, size_t len, const char *s)
@@ -116,22 +129,46 @@ static bool name_is(const char *name, size_t len, const char *s)
 	return len == strlen(s) && memcmp(name, s, len) == 0;
 }
 
+/* A send right to port, named in task's space (0 if out of room). */
+static mach_port_name_t send_right_in(struct task *task, struct ipc_port *port)
+{
+	if (!task->itk_space || !IPC_PORT_VALID(port))
+		return MACH_PORT_NULL;
+	mach_port_name_t name = MACH_PORT_NULL;
+	irqflags_t f = arch_irq_save();
+	if (port->active) {
+		ipc_port_make_send(port);
+		if (ipc_right_copyout(task->itk_space, port, MACH_MSG_TYPE_PORT_SEND, true,
+				      &name) != KERN_SUCCESS) {
+			ipc_port_release_send(port);
+			name = MACH_PORT_NULL;
+		}
+	}
+	arch_irq_restore(f);
+	return name;
+}
+
+/* ctx is the task of the module whose line is being expanded: the port
+ * variables are names in its space. */
 static bool lookup_var(const char *name, size_t len, char *out, size_t size, void *ctx)
 {
-	(void)ctx;
-	static const struct { const char *name; unsigned value; } ports[] = {
-		{ "host-port", PROVISIONAL_HOST_SELF },
-		{ "device-port", BOOT_PROVISIONAL_DEVICE_PORT },
-		{ "kernel-task", BOOT_PROVISIONAL_KERNEL_TASK },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
-		if (name_is(name, len, ports[i].name)) {
-			ksnprintf(out, size, "%u", ports[i].value);
-			return true;
-		}
+	struct task *self = ctx;
+	if (name_is(name, len, "host-port")) {
+		ksnprintf(out, size, "%u", ipc_host_priv_self(self));
+		return true;
+	}
+	if (name_is(name, len, "device-port")) {
+		ksnprintf(out, size, "%u", ipc_device_master_self(self));
+		return true;
+	}
+	if (name_is(name, len, "kernel-task")) {
+		/* machv has no kernel task to name. */
+		ksnprintf(out, size, "%u", BOOT_PROVISIONAL_KERNEL_TASK);
+		return true;
+	}
 	for (unsigned i = 0; i < ntask_vars; i++)
-		if (name_is(name, len, task_vars[i])) {
-			ksnprintf(out, size, "%u", PROVISIONAL_TASK_SELF);
+		if (name_is(name, len, task_vars[i].name)) {
+			ksnprintf(out, size, "%u", send_right_in(self, task_vars[i].task->itk_self));
 			return true;
 		}
 	if (name_is(name, len, "kernel-command-line")) {
@@ -158,11 +195,19 @@ static void report_script_error(unsigned mod, int rc)
 	(void)rc;
 }
 
-/* First pass: the task variables every line may use. */
-static int collect_task_vars(void)
+/* A task that will never run: gone now. */
+static void discard_task(struct task *task)
+{
+	task_terminate(task, 1, "could not be loaded");
+	task_wait(task);
+}
+
+/* First pass: the tasks, suspended, and the variables that name them. */
+static int create_module_tasks(void)
 {
 	ntask_vars = 0;
 	for (unsigned i = 0; i < boot_info.nmods; i++) {
+		mod_tasks[i] = NULL;
 		if (!is_script_module(&boot_info.mods[i]))
 			continue;
 		int rc = boot_script_parse(boot_info.mods[i].cmdline, NULL, NULL, &script);
@@ -170,37 +215,70 @@ static int collect_task_vars(void)
 			report_script_error(i, rc);
 			return rc;
 		}
-		if (script.task_var[0] && ntask_vars < TASK_VARS_MAX)
-			strlcpy(task_vars[ntask_vars++], script.task_var, BOOT_SCRIPT_NAME_MAX);
+		if (!script.task_create || script.argc == 0)
+			continue;
+		struct task *task = task_create(basename_of(script.argv[0]));
+		if (!task) {
+			kprintf("bootstrap: module %u (%s): no memory for a task\n", i, script.argv[0]);
+			return K_ENOMEM;
+		}
+		task_suspend(task);
+		mod_tasks[i] = task;
+		if (script.task_var[0] && ntask_vars < ARRAY_SIZE(task_vars)) {
+			strlcpy(task_vars[ntask_vars].name, script.task_var, BOOT_SCRIPT_NAME_MAX);
+			task_vars[ntask_vars++].task = task;
+		}
 	}
 	return K_OK;
 }
 
-static int start_module(unsigned i, struct boot_program *out, bool *started)
+/* Second pass, module i: expand its line in its task's names, load it,
+ * make its thread (stopped by the task's suspension), and resume it if
+ * asked.  The task is handed over in *out when it runs (the boot verdict
+ * waits for it); one left suspended is let go. */
+static int load_module(unsigned i, struct boot_program *out, bool *started)
 {
 	const struct boot_module *m = &boot_info.mods[i];
+	struct task *task = mod_tasks[i];
 	*started = false;
-	int rc = boot_script_parse(m->cmdline, lookup_var, NULL, &script);
+	int rc = boot_script_parse(m->cmdline, lookup_var, task, &script);
 	if (rc != K_OK) {
 		report_script_error(i, rc);
 		return rc;
 	}
-	if (!script.task_create || script.argc == 0)
-		return K_OK;
+	const char *why = NULL;
+	uintptr_t entry, sp;
+	rc = exec_load(&task->map, phys_to_virt(m->base), (size_t)m->size, script.argc, script.argv,
+		       &entry, &sp, &why);
+	struct thread *t = NULL;
+	if (rc == K_OK) {
+		t = thread_create_user(task, entry, sp, sp, SCHED_PRIO_USER);
+		if (!t) {
+			rc = K_ENOMEM;
+			why = "no memory for a thread";
+		}
+	}
+	if (rc != K_OK) {
+		kprintf("bootstrap: module %u (%s): cannot load: %s\n", i, script.argv[0],
+			why ? why : "error");
+		return rc;
+	}
+	thread_start(t);
 	if (!script.task_resume) {
-		kprintf("bootstrap: module %u (%s) has no $(task-resume): left unloaded until IPC "
-			"can resume it\n", i, script.argv[0]);
+		kprintf("bootstrap: module %u (%s) has no $(task-resume): left suspended\n", i,
+			script.argv[0]);
+		task_deallocate(task);   /* nobody waits for it */
+		mod_tasks[i] = NULL;
 		return K_OK;
 	}
+	/* Said first: the program may run, and even end, before the resume
+	 * returns. */
 	kprintf("bootstrap: starting module %u (%s)\n", i, script.argv[0]);
-	struct task *t = exec_program(phys_to_virt(m->base), (size_t)m->size,
-				      basename_of(script.argv[0]), script.argc, script.argv,
-				      SCHED_PRIO_USER, &rc);
-	if (!t)
-		return rc;
-	out->task = t;
+	out->task = task;
 	out->expect_killed = false;
 	*started = true;
+	mod_tasks[i] = NULL;
+	task_resume(task);
 	return K_OK;
 }
 
@@ -245,9 +323,9 @@ int boot_start_programs(struct boot_program *out, int max)
 		}
 	}
 
-	int rc = collect_task_vars();
+	int rc = create_module_tasks();
 	for (unsigned i = 0; rc == K_OK && i < boot_info.nmods; i++) {
-		if (!is_script_module(&boot_info.mods[i]))
+		if (!mod_tasks[i])
 			continue;
 		bool started;
 		if (n >= max) {
@@ -255,10 +333,16 @@ int boot_start_programs(struct boot_program *out, int max)
 			rc = K_ENOSPC;
 			break;
 		}
-		rc = start_module(i, &out[n], &started);
+		rc = load_module(i, &out[n], &started);
 		if (started)
 			n++;
 	}
+	/* Tasks not loaded (an error stopped the pass) never run. */
+	for (unsigned i = 0; i < boot_info.nmods; i++)
+		if (mod_tasks[i]) {
+			discard_task(mod_tasks[i]);
+			mod_tasks[i] = NULL;
+		}
 	if (rc != K_OK)
 		result = rc;
 	return result != K_OK ? result : n;

@@ -16,21 +16,19 @@
 #include <kern/arch.h>
 #include <kern/errno.h>
 #include <kern/kmem.h>
+#include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/task.h>
+#include <kern/thread_state.h>
+#include <kern/timer.h>
 #include "sched_internal.h"
 
 static struct kmem_cache *task_cache;
 static struct list all_tasks = LIST_INIT(all_tasks);
 static size_t ntasks;
 static unsigned next_task_id = 1;
-
-/* Where a user thread enters user mode; freed when it gets there. */
-struct user_start {
-	uintptr_t pc, sp, arg;
-};
 
 void task_init(void)
 {
@@ -56,6 +54,10 @@ struct task *task_create(const char *name)
 	list_init(&task->reap_link);
 	waitq_init(&task->exited);
 	strlcpy(task->name, name ? name : "task", sizeof(task->name));
+	/* One reference for being alive (dropped when reaped), one for the
+	 * caller (dropped by task_wait). */
+	task->refs = 2;
+	task->created_ns = clock_ns();
 
 	irqflags_t f = arch_irq_save();
 	task->id = next_task_id++;
@@ -65,23 +67,49 @@ struct task *task_create(const char *name)
 	return task;
 }
 
-static bool task_gone(const struct task *task)
+bool task_gone(const struct task *task)
 {
 	return list_empty(&task->all_link);
 }
 
+void task_reference(struct task *task)
+{
+	if (!task)
+		return;
+	irqflags_t f = arch_irq_save();
+	task->refs++;
+	arch_irq_restore(f);
+}
+
+void task_deallocate(struct task *task)
+{
+	if (!task)
+		return;
+	irqflags_t f = arch_irq_save();
+	bool last = --task->refs == 0;
+	if (last && !task_gone(task))
+		panic("task %s (%u): last reference dropped while alive", task->name, task->id);
+	arch_irq_restore(f);
+	if (last)
+		kmem_cache_free(task_cache, task);
+}
+
 /* --- threads of a task ------------------------------------------------- */
 
+/* A user thread's first steps: its registers (t->karg, where
+ * thread_set_state may still have changed them) become the user frame at
+ * the top of its stack, so that from here on a suspension, a get or a set
+ * of its state find them where they find every trapped thread's. */
 static void user_thread_start(void *arg)
 {
-	struct user_start start = *(struct user_start *)arg;
 	struct thread *t = thread_current();
-	t->karg = NULL;
-	kfree(arg);
 	vm_map_activate(&t->task->map);
 	arch_irq_disable();
-	user_return_check();   /* ended or preempted before the first instruction? */
-	arch_enter_user(start.pc, start.sp, start.arg);
+	arch_user_frame_set(t, arg);
+	t->karg = NULL;
+	kfree(arg);
+	user_return_check();   /* ended, preempted or suspended before the first instruction? */
+	arch_user_frame_enter();
 }
 
 bool thread_is_user(const struct thread *t)
@@ -111,10 +139,10 @@ struct thread *thread_create_user(struct task *task, uintptr_t pc, uintptr_t sp,
 {
 	if (!task || prio >= SCHED_PRIO_COUNT)
 		return NULL;
-	struct user_start *start = kmalloc(sizeof(*start));
+	struct arch_user_state *start = kmalloc(sizeof(*start));
 	if (!start)
 		return NULL;
-	*start = (struct user_start){ pc, sp, arg };
+	arch_user_state_init(start, pc, sp, arg);
 	struct thread *t = thread_create_kernel(task->name, user_thread_start, start, prio);
 	if (!t) {
 		kfree(start);
@@ -123,6 +151,14 @@ struct thread *thread_create_user(struct task *task, uintptr_t pc, uintptr_t sp,
 	t = task_attach(task, t);
 	if (!t)
 		kfree(start);
+	return t;
+}
+
+struct thread *thread_create_user_suspended(struct task *task, unsigned prio)
+{
+	struct thread *t = thread_create_user(task, 0, 0, 0, prio);
+	if (t)
+		t->suspend_count = 1;   /* nobody else knows t yet */
 	return t;
 }
 
@@ -148,7 +184,14 @@ void task_detach_thread(struct thread *t)
 	struct task *task = t->task;
 	list_remove(&t->task_link);
 	task->nthreads--;
+	task->dead_threads_ns += t->cpu_ns;
 	ipc_thread_terminate(t);
+	if (t->ith_exception) {
+		ipc_port_release_send(t->ith_exception);
+		t->ith_exception = NULL;
+	}
+	/* A reference may keep the struct after the task is freed. */
+	t->task = NULL;
 	if (task->nthreads == 0 && !task->exiting) {
 		task->exiting = true;
 		task->exit_status = t->exit_status;
@@ -198,8 +241,23 @@ void task_terminate(struct task *task, int status, const char *reason)
 
 /* --- the end ----------------------------------------------------------- */
 
+/* The send rights the kernel held for the task (itk_sself goes with the
+ * task's port, in ipc_task_terminate). */
+static void release_special_ports(struct task *task)
+{
+	struct ipc_port **ports[] = { &task->itk_bootstrap, &task->itk_exception };
+	irqflags_t f = arch_irq_save();
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
+		if (IPC_PORT_VALID(*ports[i]))
+			ipc_port_release_send(*ports[i]);
+		*ports[i] = NULL;
+	}
+	arch_irq_restore(f);
+}
+
 void task_reap(struct task *task)
 {
+	release_special_ports(task);
 	ipc_task_terminate(task);
 	vm_map_destroy(&task->map);
 	irqflags_t f = arch_irq_save();
@@ -207,6 +265,7 @@ void task_reap(struct task *task)
 	ntasks--;
 	waitq_wake_all(&task->exited);
 	arch_irq_restore(f);
+	task_deallocate(task);   /* its own reference: the struct may go now */
 }
 
 int task_wait(struct task *task)
@@ -220,7 +279,7 @@ int task_wait(struct task *task)
 	}
 	int status = task->exit_status;
 	arch_irq_restore(f);
-	kmem_cache_free(task_cache, task);
+	task_deallocate(task);
 	return status;
 }
 

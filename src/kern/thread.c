@@ -20,6 +20,7 @@
 #include <kern/panic.h>
 #include <kern/printf.h>
 #include <kern/string.h>
+#include <kern/timer.h>
 #include <kern/waitq.h>
 #include "sched_internal.h"
 
@@ -144,6 +145,8 @@ static void thread_register(struct thread *t, const char *name, unsigned prio)
 	list_init(&t->task_link);
 	list_init(&t->wait_link);
 	t->wait_timer.arg = t;
+	t->refs = 1;               /* its own, dropped by the reaper */
+	t->created_ns = clock_ns();
 	irqflags_t f = arch_irq_save();
 	t->id = next_thread_id++;
 	list_push_back(&all_threads, &t->all_link);
@@ -253,14 +256,40 @@ void thread_bootstrap(void)
 
 /* --- the reaper -------------------------------------------------------- */
 
+void thread_reference(struct thread *t)
+{
+	if (!t)
+		return;
+	irqflags_t f = arch_irq_save();
+	t->refs++;
+	arch_irq_restore(f);
+}
+
+/* The struct goes with the last reference; until then a dead thread
+ * stays on the thread list (state DEAD, no stack, no task). */
+void thread_deallocate(struct thread *t)
+{
+	if (!t)
+		return;
+	irqflags_t f = arch_irq_save();
+	bool last = --t->refs == 0;
+	if (last) {
+		if (t->state != THREAD_DEAD)
+			panic("thread %s (%u): last reference dropped while alive", t->name, t->id);
+		list_remove(&t->all_link);
+		nalive--;
+	}
+	arch_irq_restore(f);
+	if (last)
+		thread_struct_free(t);
+}
+
 static void thread_free(struct thread *t)
 {
 	irqflags_t f = arch_irq_save();
 	thread_release_stack(t);   /* still there if it died before it ran */
-	list_remove(&t->all_link);
-	nalive--;
 	arch_irq_restore(f);
-	thread_struct_free(t);
+	thread_deallocate(t);      /* its own reference */
 }
 
 void reaper_add_task(struct task *task)

@@ -3,12 +3,14 @@
 # is the way to hand over several modules).  GRUB loads the kernel with
 # `init=/hello-a`, the initrd, and two boot-script modules as GNU's
 # grub.cfg would write them:
-#   args 'host=${host-port}' 'device=${device-port}' '$(task-create)' '$(task-resume)'
-#   hello-b '$(task-create)'
-# The first must start as its own task with the variables substituted
-# (the provisional port names until IPC: host 2, device 3); the second,
-# created but never resumed, must be left alone with a message; hello-a
-# runs from the initrd as usual.
+#   args 'host=${host-port}' 'device=${device-port}' 'task=${hb}' '$(task-create)' '$(task-resume)'
+#   hello-b '$(hb=task-create)'
+# The first must start as its own task with the variables substituted by
+# names of real send rights in its space (host-priv, device master and
+# hello-b's task port, named by the later line's $(hb=task-create): three
+# different valid names); the second, created but never resumed, must stay
+# suspended, never running, with a message; hello-a runs from the initrd
+# as usual.
 . "$(dirname "$0")/user-lib.sh"
 
 [ "$MACHV_ARCH" = x86_64 ] || tap_skip_all "GRUB module2 boot is x86_64's"
@@ -22,8 +24,8 @@ iso=$BOOT_WORKDIR/machv.iso
 # shellcheck disable=SC2016  # the ${...} and $(...) are GNU Mach's, for the kernel
 if ! "$MACHV_SRCDIR/guests/qemu/make-grub-iso.sh" "$MACHV_KERNEL" "$iso" \
 	--cmdline=init=/hello-a "--module=$MACHV_INITRD,initrd" \
-	"--module=$bins/args,args 'host=\${host-port}' 'device=\${device-port}' '\$(task-create)' '\$(task-resume)'" \
-	"--module=$bins/hello-b,hello-b '\$(task-create)'" \
+	"--module=$bins/args,args 'host=\${host-port}' 'device=\${device-port}' 'task=\${hb}' '\$(task-create)' '\$(task-resume)'" \
+	"--module=$bins/hello-b,hello-b '\$(hb=task-create)'" \
 	> "$BOOT_WORKDIR/iso.log" 2>&1; then
 	tap_not_ok "GRUB image built"
 	tap_diag < "$BOOT_WORKDIR/iso.log"
@@ -37,13 +39,22 @@ user_relay "$out"
 user_no_crash "$out"
 tap_grep "the args module was started as a task" '^bootstrap: start(ed|ing) module [0-9]+ \(args\)' "$out"
 tap_grep "its argv[0] is the module's first word" '^args: argv\[0\]="args"$' "$out"
-tap_grep "\${host-port} became the provisional host name (2)" '^args: argv\[1\]="host=2"$' "$out"
-tap_grep "\${device-port} became the provisional device name (3)" '^args: argv\[2\]="device=3"$' "$out"
-tap_grep "the \$(...) words are not arguments" '^args: argc=3 ' "$out"
+tap_grep "\${host-port} became a port name" '^args: argv\[1\]="host=[1-9][0-9]*"$' "$out"
+tap_grep "\${device-port} became a port name" '^args: argv\[2\]="device=[1-9][0-9]*"$' "$out"
+host=$(console_text "$out" | sed -n 's/^args: argv\[1\]="host=\([0-9]*\)"$/\1/p')
+device=$(console_text "$out" | sed -n 's/^args: argv\[2\]="device=\([0-9]*\)"$/\1/p')
+task=$(console_text "$out" | sed -n 's/^args: argv\[3\]="task=\([1-9][0-9]*\)"$/\1/p')
+if [ -n "$host" ] && [ -n "$device" ] && [ -n "$task" ] && [ "$host" != "$device" ] &&
+	[ "$task" != "$host" ] && [ "$task" != "$device" ]; then
+	tap_ok "host-priv, device master and \${hb} are three different names ($host, $device, $task)"
+else
+	tap_not_ok "host-priv, device master and \${hb} are three different names ('$host', '$device', '$task')"
+fi
+tap_grep "the \$(...) words are not arguments" '^args: argc=4 ' "$out"
 tap_grep "its initial stack is right" '^args: layout ok$' "$out"
 user_exited "$out" args 0
-tap_grep "the module without \$(task-resume) was left alone" \
-	'^bootstrap: module [0-9]+ \(hello-b\) has no \$\(task-resume\)' "$out"
+tap_grep "the module without \$(task-resume) was left suspended" \
+	'^bootstrap: module [0-9]+ \(hello-b\) has no \$\(task-resume\): left suspended' "$out"
 if console_text "$out" | grep -q '^hello-b: '; then
 	tap_not_ok "hello-b (not resumed) did not run"
 else

@@ -167,6 +167,41 @@ START_TEST(first_pass_keeps_variables)
 }
 END_TEST
 
+/* The kernel expands each module's line in the names of that module's own
+ * task (ctx): the same variable gives each task its own value, and every
+ * occurrence is looked up. */
+struct fake_task { unsigned next_name; unsigned lookups; };
+
+static bool per_task_lookup(const char *name, size_t len, char *out, size_t size, void *ctx)
+{
+	struct fake_task *t = ctx;
+	t->lookups++;
+	if (len == strlen("host-port") && memcmp(name, "host-port", len) == 0) {
+		snprintf(out, size, "%u", t->next_name++);
+		return true;
+	}
+	return false;
+}
+
+START_TEST(per_task_expansion)
+{
+	struct fake_task a = { 0x101, 0 }, b = { 0x207, 0 };
+	const char *line = "/srv --host=${host-port} --again=${host-port} $(task-create)";
+	ck_assert_int_eq(boot_script_parse(line, per_task_lookup, &a, &bs), K_OK);
+	expect_argv((const char *[]){ "/srv", "--host=257", "--again=258", NULL });
+	ck_assert_uint_eq(a.lookups, 2);
+	ck_assert_int_eq(boot_script_parse(line, per_task_lookup, &b, &bs), K_OK);
+	expect_argv((const char *[]){ "/srv", "--host=519", "--again=520", NULL });
+	ck_assert_uint_eq(b.lookups, 2);
+	ck_assert(bs.task_create && !bs.task_resume);
+	/* An unknown variable still fails, with the lookup's context. */
+	ck_assert_int_eq(boot_script_parse("/srv ${device-port}", per_task_lookup, &a, &bs),
+			 K_ENOENT);
+	ck_assert_str_eq(bs.bad_name, "device-port");
+	ck_assert_uint_eq(a.lookups, 3);
+}
+END_TEST
+
 START_TEST(syntax_errors)
 {
 	struct { const char *line; int rc; const char *why; } cases[] = {
@@ -230,6 +265,7 @@ int main(void)
 	tcase_add_test(tc, hurd_lines);
 	tcase_add_test(tc, substitution_details);
 	tcase_add_test(tc, first_pass_keeps_variables);
+	tcase_add_test(tc, per_task_expansion);
 	tcase_add_test(tc, syntax_errors);
 	tcase_add_test(tc, limits);
 	suite_add_tcase(s, tc);

@@ -46,6 +46,16 @@ void ipc_thread_terminate(struct thread *thread);
 mach_port_name_t ipc_task_self(struct task *task);
 mach_port_name_t ipc_thread_self(struct thread *thread);
 mach_port_name_t ipc_host_self(struct task *task);
+/* The privileged host port and the device master: what boot modules get
+ * for ${host-port} and ${device-port}. */
+mach_port_name_t ipc_host_priv_self(struct task *task);
+mach_port_name_t ipc_device_master_self(struct task *task);
+/* The ports themselves (NULL before the first task exists). */
+struct ipc_port *ipc_host_port(void);
+struct ipc_port *ipc_host_priv_port(void);
+/* The thread's kernel-object port, made on first use (NULL if out of
+ * memory). */
+struct ipc_port *ipc_thread_port(struct thread *thread);
 /* mach_reply_port: a new receive right, or MACH_PORT_NULL. */
 mach_port_name_t ipc_reply_port(struct task *task);
 

@@ -10,6 +10,8 @@ __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 /* Flush the consoles and power off; status 0 means success.  Every way the
  * kernel stops goes through here, so no last line is lost in flight. */
 __noreturn void kernel_poweroff(int status);
+/* Flush the consoles and restart the machine. */
+__noreturn void kernel_reboot(void);
 
 #define assert(cond) \
 	do { \

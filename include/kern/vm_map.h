@@ -17,6 +17,7 @@ struct vm_region {
 	vaddr_t start, end;           /* [start, end), page aligned */
 	unsigned prot;                /* PROT_R/W/X (PROT_USER implied) */
 	unsigned max_prot;
+	unsigned inherit;             /* VM_INHERIT_*: what a child task gets */
 	struct list link;             /* vm_map.regions, sorted by start */
 };
 
@@ -27,6 +28,12 @@ struct vm_map {
 	size_t resident_pages;        /* user pages currently mapped */
 	unsigned asid;                /* address-space id (PCID/ASID), 0 = none */
 };
+
+/* Inheritance (Mach's values, mach/vm_inherit.h). */
+#define VM_INHERIT_SHARE   0u
+#define VM_INHERIT_COPY    1u
+#define VM_INHERIT_NONE    2u
+#define VM_INHERIT_DEFAULT VM_INHERIT_COPY
 
 #define VM_FAULT_READ  0x1u
 #define VM_FAULT_WRITE 0x2u
@@ -48,6 +55,9 @@ int vm_deallocate(struct vm_map *map, vaddr_t addr, size_t size);
 /* set_max lowers max_prot; otherwise prot must be within max_prot
  * (K_EINVAL, nothing changed). */
 int vm_protect(struct vm_map *map, vaddr_t addr, size_t size, bool set_max, unsigned prot);
+/* Set the inheritance of the regions in a range (holes stepped over);
+ * K_EINVAL for a bad value or range. */
+int vm_inherit(struct vm_map *map, vaddr_t addr, size_t size, unsigned inherit);
 
 /* Resolve a fault at va for access (VM_FAULT_*): K_OK once the page is
  * mapped, K_EFAULT outside every region or against its protection,

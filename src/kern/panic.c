@@ -17,6 +17,13 @@ void kernel_poweroff(int status)
 	pv_shutdown(status);
 }
 
+void kernel_reboot(void)
+{
+	arch_irq_disable();
+	console_flush();
+	pv_ops.reboot();
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;

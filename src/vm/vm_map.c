@@ -253,6 +253,27 @@ int vm_protect(struct vm_map *map, vaddr_t addr, size_t size, bool set_max, unsi
 	return rc;
 }
 
+int vm_inherit(struct vm_map *map, vaddr_t addr, size_t size, unsigned inherit)
+{
+	vaddr_t start, end;
+	if (inherit > VM_INHERIT_NONE)
+		return K_EINVAL;
+	if (size == 0)
+		return K_OK;
+	if (!user_range(addr, size, &start, &end))
+		return K_EINVAL;
+	irqflags_t f = vm_map_lock(map);
+	int rc = vm_region_clip(map, start, end);
+	if (rc == K_OK) {
+		for (struct vm_region *r = vm_region_first_above(map, start); r && r->start < end;
+		     r = vm_region_next(map, r))
+			r->inherit = inherit;
+		vm_region_coalesce(map, start, end);
+	}
+	vm_map_unlock(map, f);
+	return rc;
+}
+
 bool vm_map_range_allows(struct vm_map *map, vaddr_t va, size_t len, unsigned prot)
 {
 	if (!map || va < USER_BASE || va > USER_END || len > USER_END - va)

@@ -83,7 +83,7 @@ int vm_region_find_space(const struct vm_map *map, size_t size, vaddr_t lo, vadd
 
 static bool same_kind(const struct vm_region *a, const struct vm_region *b)
 {
-	return a->prot == b->prot && a->max_prot == b->max_prot;
+	return a->prot == b->prot && a->max_prot == b->max_prot && a->inherit == b->inherit;
 }
 
 /* Merge r with its successor if they touch and agree; true if merged. */
@@ -109,7 +109,8 @@ int vm_region_insert(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned pr
 	if (!next && !list_empty(&map->regions))
 		prev = region_of(map->regions.prev);
 
-	struct vm_region want = { .start = start, .end = end, .prot = prot, .max_prot = max_prot };
+	struct vm_region want = { .start = start, .end = end, .prot = prot, .max_prot = max_prot,
+				  .inherit = VM_INHERIT_DEFAULT };
 	if (prev && prev->end == start && same_kind(prev, &want)) {
 		prev->end = end;
 		merge_next(map, prev);

@@ -16,6 +16,7 @@
 #include <kern/string.h>
 #include <kern/uaccess.h>
 #include <kern/vm_map.h>
+#include <kern/vm_region.h>
 
 #define PG PAGE_SIZE
 #define RW (PROT_R | PROT_W)
@@ -242,6 +243,27 @@ KTEST(vm_protect_semantics)
 	KT_EXPECT(vm_protect(&m, USER_END - PG, 2 * PG, false, PROT_R) == K_EINVAL);
 	vm_map_destroy(&m);
 	KT_EXPECT(free_pages() == baseline);
+}
+
+/* Inheritance splits and merges regions like protection does, and bad
+ * values change nothing. */
+KTEST(vm_inherit_semantics)
+{
+	struct vm_map m;
+	KT_ASSERT(vm_map_init(&m) == K_OK);
+	vaddr_t base = 0x50000000;
+	KT_ASSERT(vm_allocate(&m, &base, 4 * PG, false, RW) == K_OK);
+	KT_EXPECT(vm_region_lookup(&m, base)->inherit == VM_INHERIT_DEFAULT);
+	KT_EXPECT(vm_inherit(&m, base + PG, PG, VM_INHERIT_SHARE) == K_OK);
+	KT_EXPECT(m.nregions == 3);
+	KT_EXPECT(vm_region_lookup(&m, base + PG)->inherit == VM_INHERIT_SHARE);
+	KT_EXPECT(vm_region_lookup(&m, base + 2 * PG)->inherit == VM_INHERIT_COPY);
+	KT_EXPECT(vm_inherit(&m, base, 4 * PG, VM_INHERIT_NONE) == K_OK);
+	KT_EXPECT(m.nregions == 1);                                   /* merged back */
+	KT_EXPECT(vm_inherit(&m, base, PG, 3) == K_EINVAL);
+	KT_EXPECT(vm_inherit(&m, USER_END - PG, 2 * PG, VM_INHERIT_COPY) == K_EINVAL);
+	KT_EXPECT(vm_region_lookup(&m, base)->inherit == VM_INHERIT_NONE);
+	vm_map_destroy(&m);
 }
 
 /* Pages spread over the address space, so that many page-table pages are

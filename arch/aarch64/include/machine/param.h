@@ -18,6 +18,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
+/* host_info's cpu_type: CPU_TYPE_ARM64 (GNU Mach's mach/machine.h). */
+#define MACHINE_CPU_TYPE 22
+
 #define KERNEL_VBASE     0xffffffff80000000UL
 #define KERNEL_IMAGE_MAX (1UL << 30)     /* what the boot tables can map */
 #define DIRECT_MAP_BASE  0xffff800000000000UL

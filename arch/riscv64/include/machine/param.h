@@ -27,6 +27,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
+/* host_info's cpu_type: machv's own value: GNU Mach defines no RISC-V cpu type. */
+#define MACHINE_CPU_TYPE 24
+
 #define KERNEL_VBASE     0xffffffff80000000UL
 #define DIRECT_MAP_BASE  0xffffffc000000000UL
 #define DIRECT_MAP_SIZE  (128UL << 30)

@@ -15,6 +15,9 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
+/* host_info's cpu_type: CPU_TYPE_X86_64 (GNU Mach's mach/machine.h). */
+#define MACHINE_CPU_TYPE 21
+
 #define KERNEL_PHYS      0x200000UL
 #define KERNEL_VBASE     0xffffffff80000000UL
 #define DIRECT_MAP_BASE  0xffff800000000000UL

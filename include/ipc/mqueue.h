@@ -2,9 +2,16 @@
  * qlimit; senders then block), and a receiver takes them from one port or
  * from any member of a port set, blocking until one comes.
  *
- * Waiting threads sleep on wait queues hashed by the port (or set): a
- * send wakes the receivers hashed with its port and its set, a receive the
- * senders hashed with its port, and each woken thread looks again.
+ * A receiver that has to wait registers on its port's (or set's)
+ * rcv_waiters and sleeps on a wait queue of its own.  A send to a port
+ * with nothing queued and such a receiver hands the message straight to
+ * the longest-waiting one (with its sequence number) and wakes it alone:
+ * the message is never queued and the receiver does not look again (as
+ * Mach's ipc_mqueue_send does).  Otherwise the message is queued and the
+ * receivers of the port and its set are woken to look again; so are they
+ * when the port dies, leaves the space or joins a set.  Senders blocked
+ * on a full queue sleep on wait queues hashed by the port; a receive
+ * wakes them to look again.
  *
  * All of it runs with interrupts disabled (one CPU; the kernel's rule for
  * the IPC core's state). */
@@ -37,5 +44,22 @@ mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t n
 				     mach_msg_option_t option, uint64_t timeout_ns,
 				     uint32_t max_size, struct ipc_kmsg **kmsgp,
 				     uint32_t *sizep, uint32_t *seqnop);
+
+/* The RPC fast path: send kmsg and receive on name in one go, when the
+ * destination (or its set) has a receiver blocked in receive with room
+ * for the message and nothing queued before it, and the receive will
+ * have to wait.  The message goes straight to that receiver, which is
+ * given the CPU at once (sched_block_handoff: no run-queue pass) while
+ * the caller waits for its own message, as ipc_mqueue_receive does.
+ * Returns IPC_MQUEUE_NO_FASTPATH when that is not the case: nothing has
+ * happened, kmsg is still the caller's (use ipc_mqueue_send and
+ * ipc_mqueue_receive).  Otherwise the message is sent and the result is
+ * the receive's, as from ipc_mqueue_receive.  Semantics are those of the
+ * two calls in a row (sequence numbers, queue limits, sets, timeouts). */
+#define IPC_MQUEUE_NO_FASTPATH ((mach_msg_return_t)-1)
+mach_msg_return_t ipc_mqueue_send_receive(struct ipc_kmsg *kmsg, struct ipc_space *space,
+					  mach_port_name_t name, mach_msg_option_t option,
+					  uint64_t timeout_ns, uint32_t max_size,
+					  struct ipc_kmsg **kmsgp, uint32_t *sizep, uint32_t *seqnop);
 
 #endif

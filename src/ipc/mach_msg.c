@@ -16,11 +16,30 @@
  * with the VM issue.  The deallocate bit frees the sender's range
  * (rounded out to pages, as Mach does) once the message is accepted.
  *
- * Not yet: MACH_SEND_NOTIFY and
- * MACH_RCV_NOTIFY (the notify argument is ignored), a direct hand-off to
- * a waiting receiver (the fast path), messages above IPC_KMSG_MAX_SIZE. */
+ * MACH_SEND_NOTIFY (Mach's msg-accepted protocol): the send does not
+ * wait for a full queue beyond its own timeout (none without
+ * MACH_SEND_TIMEOUT); if it would time out, notify must name a receive
+ * right of the sender (else MACH_SEND_INVALID_NOTIFY, the message given
+ * back), the message is queued past the limit and the call returns
+ * MACH_SEND_WILL_NOTIFY; a MACH_NOTIFY_MSG_ACCEPTED notification (body:
+ * the sender's name for the destination) goes to notify once the
+ * message leaves the queue.  While it is pending, another forced send
+ * through the same name gets MACH_SEND_NOTIFY_IN_PROGRESS (the message
+ * given back).
+ * MACH_RCV_NOTIFY and MACH_SEND_CANCEL are accepted and ignored (GNU
+ * Mach does nothing with the first; the second's dead-name
+ * cancellation is left out).
+ *
+ * The fast path: a combined send+receive whose destination has a
+ * receiver waiting hands it the message and the CPU directly
+ * (ipc_mqueue_send_receive); otherwise the two halves run one after the
+ * other.  A message to a waiting receiver is never queued either way.
+ *
+ * Not yet: messages above IPC_KMSG_MAX_SIZE. */
+#include <ipc/kobject.h>
 #include <ipc/mach_msg.h>
 #include <ipc/mqueue.h>
+#include <ipc/notify.h>
 #include <ipc/right.h>
 #include <kern/arch.h>
 #include <kern/errno.h>
@@ -120,43 +139,20 @@ static void ool_dealloc_sent(struct ipc_msg_buf buf, struct ipc_kmsg *kmsg)
 	}
 }
 
-/* A message to a kernel object: no servers yet, so a MIG error reply
- * (mig_reply_error_t: header, RetCodeType, RetCode) goes to the reply
- * right, if any, and the request is destroyed. */
-static void kobject_reply_bad_id(struct ipc_kmsg *request)
-{
-	struct ipc_port *reply = ipc_kmsg_reply(request);
-	mach_msg_type_name_t reply_type = MACH_MSGH_BITS_LOCAL(request->msg.hdr.msgh_bits);
-	int32_t id = request->msg.hdr.msgh_id;
-	struct ipc_kmsg *kmsg = NULL;
-
-	if (IPC_PORT_VALID(reply))
-		kmsg = ipc_kmsg_alloc(sizeof(mach_msg_header_t) + 16);
-	if (kmsg) {
-		/* The reply right moves from the request into the reply. */
-		request->msg.hdr.msgh_protected_payload = 0;
-		mach_msg_header_t *h = &kmsg->msg.hdr;
-		h->msgh_bits = MACH_MSGH_BITS(reply_type, 0);
-		h->msgh_size = kmsg->size;
-		h->msgh_remote_slot = (uint64_t)(uintptr_t)reply;
-		h->msgh_protected_payload = 0;
-		h->msgh_seqno = 0;
-		h->msgh_id = id + 100;
-		mach_msg_type_t *t = (mach_msg_type_t *)(void *)(h + 1);
-		t->word = MSGT_WORD(2 /* MACH_MSG_TYPE_INTEGER_32 */, 32, true);
-		t->number = 1;
-		int32_t *code = (int32_t *)(void *)(t + 1);
-		code[0] = MIG_BAD_ID;
-		code[1] = 0;
-		ipc_mqueue_send(kmsg, MACH_SEND_ALWAYS, 0);
-	}
-	irqflags_t f = arch_irq_save();
-	ipc_kmsg_destroy(request);
-	arch_irq_restore(f);
-}
+/* The receive half of a combined call, for the fast path: what to
+ * receive, and what came. */
+struct rcv_req {
+	mach_port_name_t name;
+	uint32_t size;             /* rcv_size */
+	bool done;                 /* the fast path received (result below) */
+	mach_msg_return_t mr;
+	struct ipc_kmsg *kmsg;
+	uint32_t msg_size, seqno;
+};
 
 static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf buf,
-				  mach_msg_option_t option, uint32_t send_size, uint32_t timeout_ms)
+				  mach_msg_option_t option, uint32_t send_size, uint32_t timeout_ms,
+				  mach_port_name_t notify, struct rcv_req *rcv)
 {
 	if (send_size < sizeof(mach_msg_header_t) || send_size % MACH_MSG_ALIGN != 0)
 		return MACH_SEND_MSG_TOO_SMALL;
@@ -187,12 +183,40 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 	}
 	ool_dealloc_sent(buf, kmsg);
 	if (ipc_kmsg_dest(kmsg)->kotype != IKOT_NONE) {
-		kobject_reply_bad_id(kmsg);
+		ipc_kobject_server(kmsg);
 		return MACH_MSG_SUCCESS;
 	}
-	mr = ipc_mqueue_send(kmsg, option & ~MACH_SEND_ALWAYS, (uint64_t)timeout_ms * NSEC_PER_MSEC);
+	option &= ~MACH_SEND_ALWAYS;
+	if (rcv && !(option & MACH_SEND_NOTIFY)) {
+		/* An RPC to a server already waiting: straight to it. */
+		mr = ipc_mqueue_send_receive(kmsg, space, rcv->name, option,
+					     (uint64_t)timeout_ms * NSEC_PER_MSEC, rcv->size,
+					     &rcv->kmsg, &rcv->msg_size, &rcv->seqno);
+		if (mr != IPC_MQUEUE_NO_FASTPATH) {
+			rcv->done = true;
+			rcv->mr = mr;
+			return MACH_MSG_SUCCESS;
+		}
+	}
+	if (option & MACH_SEND_NOTIFY) {
+		if (!(option & MACH_SEND_TIMEOUT))
+			timeout_ms = 0;
+		option |= MACH_SEND_TIMEOUT;
+	}
+	mr = ipc_mqueue_send(kmsg, option, (uint64_t)timeout_ms * NSEC_PER_MSEC);
 	if (mr == MACH_MSG_SUCCESS)
 		return mr;
+	if (mr == MACH_SEND_TIMED_OUT && (option & MACH_SEND_NOTIFY)) {
+		/* Armed and queued at once: nothing may touch the sender's
+		 * entry in between. */
+		f = arch_irq_save();
+		mr = ipc_notify_accept_request(space, kmsg, notify);
+		if (mr == MACH_MSG_SUCCESS)
+			ipc_mqueue_send(kmsg, MACH_SEND_ALWAYS, 0);
+		arch_irq_restore(f);
+		if (mr == MACH_MSG_SUCCESS)
+			return MACH_SEND_WILL_NOTIFY;
+	}
 
 	/* Not sent: everything goes back to the sender. */
 	msg_copyout(space, buf, kmsg, true);
@@ -201,15 +225,11 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 	return mr;
 }
 
-static mach_msg_return_t msg_receive(struct ipc_space *space, struct ipc_msg_buf buf,
-				     mach_msg_option_t option, uint32_t rcv_size,
-				     mach_port_name_t rcv_name, uint32_t timeout_ms)
+/* What a receive took (mr, kmsg, its size and seqno) goes to buf. */
+static mach_msg_return_t msg_received(struct ipc_space *space, struct ipc_msg_buf buf,
+				      uint32_t rcv_size, mach_msg_return_t mr,
+				      struct ipc_kmsg *kmsg, uint32_t size, uint32_t seqno)
 {
-	struct ipc_kmsg *kmsg;
-	uint32_t size = 0, seqno = 0;
-	mach_msg_return_t mr = ipc_mqueue_receive(space, rcv_name, option,
-						  (uint64_t)timeout_ms * NSEC_PER_MSEC,
-						  rcv_size, &kmsg, &size, &seqno);
 	if (mr == MACH_RCV_TOO_LARGE) {
 		/* The size it needs goes where msgh_size is. */
 		if (rcv_size >= 8)
@@ -227,6 +247,18 @@ static mach_msg_return_t msg_receive(struct ipc_space *space, struct ipc_msg_buf
 	return mr;
 }
 
+static mach_msg_return_t msg_receive(struct ipc_space *space, struct ipc_msg_buf buf,
+				     mach_msg_option_t option, uint32_t rcv_size,
+				     mach_port_name_t rcv_name, uint32_t timeout_ms)
+{
+	struct ipc_kmsg *kmsg = NULL;
+	uint32_t size = 0, seqno = 0;
+	mach_msg_return_t mr = ipc_mqueue_receive(space, rcv_name, option,
+						  (uint64_t)timeout_ms * NSEC_PER_MSEC,
+						  rcv_size, &kmsg, &size, &seqno);
+	return msg_received(space, buf, rcv_size, mr, kmsg, size, seqno);
+}
+
 mach_msg_return_t ipc_mach_msg(struct ipc_space *space, struct ipc_msg_buf buf,
 			       mach_msg_option_t option, uint32_t send_size, uint32_t rcv_size,
 			       mach_port_name_t rcv_name, uint32_t timeout_ms,
@@ -236,9 +268,14 @@ mach_msg_return_t ipc_mach_msg(struct ipc_space *space, struct ipc_msg_buf buf,
 	if (space == NULL)
 		return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DEST : MACH_RCV_INVALID_NAME;
 	if (option & MACH_SEND_MSG) {
-		mach_msg_return_t mr = msg_send(space, buf, option, send_size, timeout_ms);
+		struct rcv_req rcv = { .name = rcv_name, .size = rcv_size };
+		mach_msg_return_t mr = msg_send(space, buf, option, send_size, timeout_ms, notify,
+						(option & MACH_RCV_MSG) ? &rcv : NULL);
 		if (mr != MACH_MSG_SUCCESS)
 			return mr;
+		if (rcv.done)
+			return msg_received(space, buf, rcv_size, rcv.mr, rcv.kmsg, rcv.msg_size,
+					    rcv.seqno);
 	}
 	if (option & MACH_RCV_MSG)
 		return msg_receive(space, buf, option, rcv_size, rcv_name, timeout_ms);

@@ -11,13 +11,15 @@
  * and power off with the failure status.
  *
  * From EL0: svc is a system call, an abort a user page fault, anything else
- * a user exception (the task is killed, never the kernel); IRQs as at EL1.
+ * a user exception (a Mach exception for a handler to take, else the task
+ * is killed, never the kernel); IRQs as at EL1.
  * Every exit to EL0 passes sched_preempt_point() and user_return_check()
  * with interrupts masked, and every IRQ at EL1 ends at
  * sched_preempt_point(): a switch there leaves the interrupted frame on the
  * thread's own stack until it runs again. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
+#include <kern/exception.h>
 #include <kern/panic.h>
 #include <kern/extable.h>
 #include <kern/printf.h>
@@ -217,6 +219,26 @@ static const char *user_exception_name(unsigned ec)
 	return ec == EC_UNKNOWN ? "undefined instruction" : ec_name(ec);
 }
 
+/* The Mach exception of an exception class taken from EL0 (GNU Mach has
+ * no aarch64 port: the types follow its i386 choices, the code is the
+ * class and the subcode the ESR, see docs/abi.md). */
+static int user_exception_type(unsigned ec)
+{
+	switch (ec) {
+	case 0x2c:                 /* floating-point exception */
+		return MACH_EXC_ARITHMETIC;
+	case 0x30: case 0x32: case 0x34: case EC_BRK:
+		return MACH_EXC_BREAKPOINT;
+	case 0x22: case 0x26:      /* PC, SP alignment */
+	case EC_SERROR:
+		return MACH_EXC_BAD_ACCESS;
+	default:
+		return MACH_EXC_BAD_INSTRUCTION;
+	}
+}
+
+/* An abort the VM does not handle (alignment, external abort...): a bad
+ * access with the fault status as code and the address as subcode. */
 static void el0_abort(struct trap_frame *tf)
 {
 	if (fault_for_the_vm(tf->esr)) {
@@ -224,8 +246,9 @@ static void el0_abort(struct trap_frame *tf)
 		return;
 	}
 	char what[48];
-	print_fault_status(ISS_FSC(ESR_ISS(tf->esr)), what, sizeof(what));
-	user_exception(what, tf->elr, tf->far);
+	unsigned fsc = ISS_FSC(ESR_ISS(tf->esr));
+	print_fault_status(fsc, what, sizeof(what));
+	user_exception(MACH_EXC_BAD_ACCESS, (int)fsc, tf->far, what, tf->elr);
 }
 
 static void el0_sync(struct trap_frame *tf)
@@ -244,7 +267,8 @@ static void el0_sync(struct trap_frame *tf)
 		tf->elr += 4;              /* a trapped wfi is only a hint */
 		break;
 	default:
-		user_exception(user_exception_name(ec), tf->elr, tf->esr);
+		user_exception(user_exception_type(ec), (int)ec, tf->esr, user_exception_name(ec),
+			       tf->elr);
 		break;
 	}
 }
@@ -268,7 +292,8 @@ static void el0_trap(struct trap_frame *tf)
 	case TRAP_SERROR:
 		/* Asynchronous, but taken in user mode: blame the task. */
 		irqs_as_interrupted(tf);
-		user_exception(ec_name(EC_SERROR), tf->elr, tf->esr);
+		user_exception(user_exception_type(EC_SERROR), EC_SERROR, tf->esr,
+			       ec_name(EC_SERROR), tf->elr);
 		break;
 	default:
 		fatal(tf);                 /* FIQs are never routed to us */

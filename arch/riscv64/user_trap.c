@@ -6,8 +6,9 @@
  * convention (kern/syscall.h, docs/abi.md): ecall with the trap number in
  * a7 and the arguments in a0..a6; the result comes back in a0, and
  * execution resumes after the ecall.  Page faults go to the VM through
- * user_page_fault(), which resolves them or kills the task; every other
- * exception kills the task through user_exception() — never the kernel.
+ * user_page_fault(), which resolves them, lets a handler take them or
+ * kills the task; every other exception goes to user_exception() as a
+ * Mach exception (code scause, subcode stval) — never to the kernel.
  *
  * Kernel calls and exceptions are handled with interrupts on (they may
  * take a while: a page to clear, a console to write to); interrupt
@@ -15,6 +16,7 @@
  * again, the scheduler may switch (sched_preempt_point) and the thread may
  * find it has to end (user_return_check). */
 #include <kern/arch.h>
+#include <kern/exception.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/thread.h>
@@ -38,6 +40,22 @@ static void kernel_call(struct trap_frame *tf)
 	tf->x[REG_A0] = (uint64_t)syscall_dispatch((long)tf->x[REG_A7], args);
 }
 
+/* The Mach exception of a cause (GNU Mach has no riscv64 port: the
+ * types follow its i386 choices). */
+static int mach_exception_type(uint64_t cause)
+{
+	switch (cause) {
+	case EXC_BREAKPOINT:
+		return MACH_EXC_BREAKPOINT;
+	case EXC_INSN_MISALIGNED: case EXC_INSN_ACCESS:
+	case EXC_LOAD_MISALIGNED: case EXC_LOAD_ACCESS:
+	case EXC_STORE_MISALIGNED: case EXC_STORE_ACCESS:
+		return MACH_EXC_BAD_ACCESS;
+	default:
+		return MACH_EXC_BAD_INSTRUCTION;
+	}
+}
+
 static void exception(struct thread *t, struct trap_frame *tf)
 {
 	switch (tf->scause) {
@@ -59,10 +77,12 @@ static void exception(struct thread *t, struct trap_frame *tf)
 		 * that is illegal with the unit on is the program's fault. */
 		if (t->arch.fs == FS_OFF && riscv_fpu_first_use(t))
 			break;
-		user_exception("illegal instruction", tf->sepc, tf->stval);
+		user_exception(MACH_EXC_BAD_INSTRUCTION, EXC_ILLEGAL_INSN, tf->stval,
+			       "illegal instruction", tf->sepc);
 		break;
 	default:
-		user_exception(riscv_cause_name(tf->scause), tf->sepc, tf->stval);
+		user_exception(mach_exception_type(tf->scause), (int)tf->scause, tf->stval,
+			       riscv_cause_name(tf->scause), tf->sepc);
 		break;
 	}
 }

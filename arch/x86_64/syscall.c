@@ -11,6 +11,7 @@
  * (docs: ENVIRONMENT.md).  IRETQ is one path for every return to user
  * mode, checked the same way. */
 #include <kern/arch.h>
+#include <kern/exception.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/uaccess.h>
@@ -43,10 +44,17 @@ void x86_syscall(struct trap_frame *tf)
 	arch_irq_enable();
 	/* Only mach_msg takes a seventh argument: read it from the user stack
 	 * for that trap alone, so the others cost no user-memory access.  An
-	 * unreadable stack leaves it 0. */
-	if (num == TRAP_MACH_MSG && copyin(&args[6], tf->rsp + 8, sizeof(args[6])) < 0)
+	 * unreadable stack is GNU Mach's EXC_BAD_ACCESS / KERN_INVALID_ADDRESS
+	 * exception; if a handler lets the thread go on, the call goes ahead
+	 * with the argument 0. */
+	bool go_on = true;
+	if (num == TRAP_MACH_MSG && copyin(&args[6], tf->rsp + 8, sizeof(args[6])) < 0) {
 		args[6] = 0;
-	tf->rax = (uint64_t)syscall_dispatch(num, args);
+		go_on = user_exception(MACH_EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, tf->rsp + 8,
+				       "mach_msg's 7th argument unreadable", tf->rip);
+	}
+	if (go_on)
+		tf->rax = (uint64_t)syscall_dispatch(num, args);
 	arch_irq_disable();
 	sched_preempt_point();
 	user_return_check();

@@ -7,6 +7,7 @@
  * the running thread's stack), and arch_enter_user() builds its first
  * frame there.  Kernel frames always live below it. */
 #include <kern/arch.h>
+#include <kern/exception.h>
 #include <kern/panic.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
@@ -65,11 +66,13 @@ __noreturn void arch_enter_user(uintptr_t pc, uintptr_t sp, uintptr_t arg)
 
 	/* IRETQ to a non-canonical rip (and on some CPUs rsp) faults in the
 	 * kernel, not in the program: refuse it here, whoever asked (pc and sp
-	 * of machv_thread_spawn come from user space).  The task is killed;
+	 * of machv_thread_spawn come from user space).  It is a bad access
+	 * (subcode the pc) for a handler to take, else the task is killed;
 	 * should user_return_check() come back anyway, the program starts at
 	 * address 0, which is never mapped. */
 	if (pc >= USER_END || sp >= USER_END) {
-		user_exception("entry outside user space", pc, sp);
+		user_exception(MACH_EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, pc,
+			       "entry outside user space", pc);
 		pc = sp = 0;
 	}
 

@@ -3,8 +3,9 @@
  * Vectors 32..255 are interrupts, dispatched through a table.  Exceptions
  * (vectors 0..31) depend on where they came from:
  *   - user mode: a page fault goes to user_page_fault(), anything else to
- *     user_exception() (src/kern/user_fault.c), which resolve it or kill the
- *     task; the kernel carries on either way;
+ *     user_exception() (src/kern/user_fault.c) as GNU Mach's exception and
+ *     code for the vector; they resolve it, let a handler take it, or
+ *     kill the task; the kernel carries on either way;
  *   - kernel mode: a page fault on a user address in the user-copy
  *     instruction (uaccess.S) is
  *     resolved through uaccess_fault() and retried; then the exception
@@ -17,6 +18,7 @@
  * user_return_check() last. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
+#include <kern/exception.h>
 #include <kern/panic.h>
 #include <kern/extable.h>
 #include <kern/printf.h>
@@ -225,8 +227,53 @@ static void kernel_exception(struct trap_frame *tf)
 	kernel_bug(tf);
 }
 
-/* Faults of the program itself: resolved or fatal to its task, never to
- * the kernel. */
+/* GNU Mach's Mach exception for each vector (i386/trap.c's user_trap),
+ * codes from mach/i386/exception.h.  Vectors that report an error code
+ * (segment and protection faults) use it as the code, as GNU Mach does;
+ * the subcode is always the error code.  Anything else is a bad
+ * instruction with the vector as code. */
+#define EXC_I386_DIV    1
+#define EXC_I386_INTO   2
+#define EXC_I386_NOEXT  3
+#define EXC_I386_EXTOVR 4
+#define EXC_I386_EXTERR 5
+#define EXC_I386_BOUND  7
+#define EXC_I386_SGL    1
+#define EXC_I386_BPT    2
+#define CODE_IS_ERROR   (-1)
+
+static const struct { uint8_t exception; int8_t code; } vector_exceptions[32] = {
+	[0]  = { MACH_EXC_ARITHMETIC, EXC_I386_DIV },
+	[1]  = { MACH_EXC_BREAKPOINT, EXC_I386_SGL },
+	[3]  = { MACH_EXC_BREAKPOINT, EXC_I386_BPT },
+	[4]  = { MACH_EXC_ARITHMETIC, EXC_I386_INTO },
+	[5]  = { MACH_EXC_ARITHMETIC, EXC_I386_BOUND },
+	[6]  = { MACH_EXC_BAD_INSTRUCTION, MACH_EXC_I386_INVOP },
+	[7]  = { MACH_EXC_ARITHMETIC, EXC_I386_NOEXT },
+	[9]  = { MACH_EXC_ARITHMETIC, EXC_I386_EXTOVR },
+	[10] = { MACH_EXC_BAD_INSTRUCTION, CODE_IS_ERROR },
+	[11] = { MACH_EXC_BAD_INSTRUCTION, CODE_IS_ERROR },
+	[12] = { MACH_EXC_BAD_INSTRUCTION, CODE_IS_ERROR },
+	[13] = { MACH_EXC_BAD_INSTRUCTION, CODE_IS_ERROR },
+	[16] = { MACH_EXC_ARITHMETIC, EXC_I386_EXTERR },
+	[19] = { MACH_EXC_ARITHMETIC, EXC_I386_EXTERR },
+};
+
+static void raise_user_exception(const struct trap_frame *tf, unsigned vec)
+{
+	int exception = MACH_EXC_BAD_INSTRUCTION, code = (int)vec;
+	if (vec < 32 && vector_exceptions[vec].exception) {
+		exception = vector_exceptions[vec].exception;
+		code = vector_exceptions[vec].code == CODE_IS_ERROR ? (int)tf->error
+								    : vector_exceptions[vec].code;
+	}
+	user_exception(exception, code, tf->error,
+		       vec < 32 && exception_names[vec] ? exception_names[vec] : "reserved exception",
+		       tf->rip);
+}
+
+/* Faults of the program itself: resolved, handled or fatal to its task,
+ * never to the kernel. */
 static void user_trap(struct trap_frame *tf)
 {
 	unsigned vec = (unsigned)tf->vector;
@@ -237,8 +284,7 @@ static void user_trap(struct trap_frame *tf)
 	if (vec == VEC_PF)
 		user_page_fault(addr, pf_access(tf->error), tf->rip);
 	else
-		user_exception(exception_names[vec] ? exception_names[vec] : "reserved exception",
-			       tf->rip, tf->error);
+		raise_user_exception(tf, vec);
 	arch_irq_disable();
 }
 

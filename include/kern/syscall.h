@@ -8,8 +8,9 @@
  *            8(%rsp); result in rax (GNU Mach's convention)
  *   aarch64  svc #0; x8 = number; x0..x6; result in x0
  *   riscv64  ecall; a7 = number; a0..a6; result in a0
- * An unknown number returns KERN_INVALID_ARGUMENT (as GNU Mach's
- * kern_invalid does) and is reported once on the console. */
+ * An unknown number is GNU Mach's EXC_BAD_INSTRUCTION / EXC_I386_INVOP
+ * exception (kern/exception.h): without a handler the task is killed; a
+ * handler that lets the thread go on gets KERN_INVALID_ARGUMENT back. */
 #ifndef KERN_SYSCALL_H
 #define KERN_SYSCALL_H
 
@@ -54,11 +55,16 @@
 long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS]);
 
 /* The arch's trap handler calls these for faults and exceptions taken in
- * user mode.  A page fault is resolved through the task's map, or the task
- * is killed with a diagnostic; any other exception kills the task (the
- * IPC issue turns these into exception messages). */
+ * user mode, with interrupts enabled (they may block).  A page fault is
+ * resolved through the task's map; one that cannot be is a Mach exception
+ * EXC_BAD_ACCESS (code KERN_INVALID_ADDRESS or KERN_PROTECTION_FAILURE,
+ * subcode the address).  user_exception raises exception/code/subcode
+ * (kern/exception.h).  Either returns when the thread may go on (a handler
+ * took the exception: user_exception returns true) or once the task has
+ * been killed with a diagnostic naming what and pc (false; the thread
+ * then ends on its way out). */
 void user_page_fault(vaddr_t addr, unsigned access, uintptr_t pc);
-void user_exception(const char *what, uintptr_t pc, uint64_t detail);
+bool user_exception(int exception, int code, uint64_t subcode, const char *what, uintptr_t pc);
 /* Called by the arch on every return to user mode, interrupts disabled:
  * preemption, and the end of a thread whose task is being terminated. */
 void user_return_check(void);

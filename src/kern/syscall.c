@@ -9,10 +9,12 @@
 #include <kern/arch.h>
 #include <kern/console.h>
 #include <kern/errno.h>
+#include <kern/exception.h>
 #include <kern/printf.h>
 #include <kern/sched.h>
 #include <kern/syscall.h>
 #include <kern/task.h>
+#include <kern/thread_state.h>
 #include <kern/timer.h>
 #include <kern/uaccess.h>
 #include <kern/waitq.h>
@@ -84,21 +86,20 @@ static long trap_mach_msg(struct task *task, const uint64_t args[SYSCALL_ARGS])
 			    (uint32_t)args[5], (mach_port_name_t)args[6]);
 }
 
-/* Unknown trap numbers are reported once each (a program that loops on
- * one must not flood the console); the table only bounds the reports. */
-static void report_unknown(const struct task *task, long num)
+/* An unknown trap number is GNU Mach's EXC_BAD_INSTRUCTION / EXC_I386_INVOP
+ * exception (kern/exception.h): without a handler the task is killed
+ * ("unknown trap N at pc PC").  A handler that lets the thread go on gets
+ * it back from the trap with KERN_INVALID_ARGUMENT, as before exceptions. */
+static long unknown_trap(struct thread *self, long num)
 {
-	static long reported[16];
-	static unsigned nreported;
-	bool first = nreported < ARRAY_SIZE(reported);
-	irqflags_t f = arch_irq_save();
-	for (unsigned i = 0; i < nreported && first; i++)
-		first = reported[i] != num;
-	if (first)
-		reported[nreported++] = num;
-	arch_irq_restore(f);
-	if (first)
-		kprintf("task %s: unknown trap %ld\n", task ? task->name : "?", num);
+	if (self->task == NULL)
+		return KERN_INVALID_ARGUMENT;
+	struct arch_user_state s;
+	uintptr_t pc = thread_get_user_state(self, &s) == K_OK ? ARCH_USER_STATE_PC(&s) : 0;
+	char what[48];
+	ksnprintf(what, sizeof(what), "unknown trap %ld", num);
+	user_exception(MACH_EXC_BAD_INSTRUCTION, MACH_EXC_I386_INVOP, 0, what, pc);
+	return KERN_INVALID_ARGUMENT;
 }
 
 long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS])
@@ -147,7 +148,6 @@ long syscall_dispatch(long num, const uint64_t args[SYSCALL_ARGS])
 	case TRAP_MACHV_CLOCK_NS:
 		return (long)clock_ns();
 	default:
-		report_unknown(task, num);
-		return KERN_INVALID_ARGUMENT;
+		return unknown_trap(self, num);
 	}
 }

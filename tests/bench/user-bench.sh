@@ -8,8 +8,12 @@
 #   - with -icount shift=0: each guest instruction is 1 ns of virtual time,
 #     so ns/op is instructions per operation, the same on every machine.
 # Two boots per run: `init=/bench` (null trap, self trap, page fault,
-# thread switch) and `init=/bench,/bench-peer -- tasks` (task switch).
-# BENCH_RUNS (default 3) runs each; the table has the median.  Prints a
+# thread switch, and the IPC figures: a null message to one's own port,
+# null RPCs to a server thread and to a server task) and
+# `init=/bench,/bench-peer -- tasks` (task switch).
+# BENCH_RUNS (default 3) runs each; the table has the median.
+# BENCH_BUILDROOT (default build/ in the source tree) is where the ARCH
+# build directories are.  Prints a
 # Markdown table for docs/benchmarks.md; the consoles are copied to
 # BENCH_KEEP=DIR if given (also when a run fails).
 set -euo pipefail
@@ -17,6 +21,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 runs=${BENCH_RUNS:-3}
+buildroot=${BENCH_BUILDROOT:-$top/build}
 [ $# -gt 0 ] || set -- x86_64 aarch64 riscv64
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/machv-user-bench.XXXXXX")
@@ -40,7 +45,7 @@ find_fw() {
 
 # boot ARCH ICOUNT(0|1) CMDLINE OUT: one run; the console lands in OUT.
 boot() {
-	local arch=$1 icount=$2 cmdline=$3 out=$4 dir=$top/build/$1 qemu=qemu-system-$1
+	local arch=$1 icount=$2 cmdline=$3 out=$4 dir=$buildroot/$1 qemu=qemu-system-$1
 	local args=(-accel tcg -nodefaults -no-user-config -display none -m 128
 		-serial "file:$out" -initrd "$dir/initrd.cpio" -append "$cmdline")
 	[ "$icount" = 1 ] && args+=(-icount shift=0)
@@ -77,7 +82,7 @@ median() {
 results=$work/results   # lines: ARCH MODE NAME UNIT VALUE
 : > "$results"
 for arch in "$@"; do
-	dir=$top/build/$arch
+	dir=$buildroot/$arch
 	if [ ! -r "$dir/machv" ] || [ ! -r "$dir/initrd.cpio" ]; then
 		die "no build/$arch/machv and initrd.cpio (./machv build $arch)"
 	fi
@@ -105,7 +110,7 @@ pick() {   # ARCH MODE NAME UNIT
 
 echo "| operation | arch | TCG: counter ticks/op | TCG: ns/op | -icount shift=0: instructions/op |"
 echo "|---|---|---:|---:|---:|"
-for name in null_trap self_trap thread_switch task_switch page_fault; do
+for name in null_trap self_trap thread_switch task_switch page_fault ipc_self rpc_thread rpc_task; do
 	for arch in "$@"; do
 		case $arch in
 		x86_64) unit="TSC" ;;

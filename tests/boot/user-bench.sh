@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The in-guest benchmark runs and prints its figures: null trap, self
-# trap, page fault and thread switch (init=/bench), and task switch
+# trap, page fault, thread switch and the IPC round trips (own port, a
+# server thread, a server task) (init=/bench), and task switch
 # (init=/bench,/bench-peer -- tasks), each in counter ticks and in ns per
 # operation.  Not judged for speed: only that every figure appears and is
 # positive.  tests/bench/user-bench.sh makes the table of docs/benchmarks.md.
@@ -26,6 +27,7 @@ user_boot "$out" "init=/bench"
 user_relay "$out"
 user_no_crash "$out"
 bench_figures "$out" null_trap self_trap page_fault thread_switch
+bench_figures "$out" ipc_self rpc_thread rpc_task
 user_exited "$out" bench 0
 user_finished "$out" pass
 

@@ -1,0 +1,101 @@
+/* Mach test suite: the host port - host_info flavours, host_get_time,
+ * host_get_uptime64, host_get_kernel_version, and what a plain host
+ * port may not do. */
+#include <mt.h>
+#include <mach_init.h>
+#include <mach/host_info.h>
+#include <mach/time_value.h>
+#include "mach_host.h"
+
+static mach_port_t host;
+
+static void test_info(void)
+{
+	host_basic_info_data_t basic;
+	host_sched_info_data_t sched;
+	mach_msg_type_number_t count;
+	integer_t big[64];
+
+	memset(&basic, 0xff, sizeof(basic));
+	count = HOST_BASIC_INFO_COUNT;
+	if (MT_KR(host_info(host, HOST_BASIC_INFO, (host_info_t)&basic, &count), KERN_SUCCESS,
+		  "host_info(HOST_BASIC_INFO)")) {
+		mt_eq(count, HOST_BASIC_INFO_COUNT, "the count is HOST_BASIC_INFO_COUNT");
+		mt_ok(basic.max_cpus >= 1 && basic.avail_cpus >= 1 &&
+		      basic.avail_cpus <= basic.max_cpus,
+		      "cpus: %d available of %d", basic.avail_cpus, basic.max_cpus);
+		mt_ok(basic.memory_size >= 16 * 1024 * 1024 &&
+		      basic.memory_size <= 1024UL * 1024 * 1024 * 1024,
+		      "memory size is plausible (%lu bytes)", (unsigned long)basic.memory_size);
+	}
+	memset(&sched, 0xff, sizeof(sched));
+	count = HOST_SCHED_INFO_COUNT;
+	if (MT_KR(host_info(host, HOST_SCHED_INFO, (host_info_t)&sched, &count), KERN_SUCCESS,
+		  "host_info(HOST_SCHED_INFO)"))
+		mt_ok(sched.min_timeout > 0 && sched.min_quantum > 0,
+		      "timeout %d ms, quantum %d ms", sched.min_timeout, sched.min_quantum);
+	count = 64;
+	MT_KR(host_info(host, HOST_LOAD_INFO, big, &count), KERN_SUCCESS,
+	      "host_info(HOST_LOAD_INFO)");
+	count = 64;
+	MT_KR(host_info(host, 999, big, &count), KERN_INVALID_ARGUMENT,
+	      "host_info of an unknown flavour: KERN_INVALID_ARGUMENT");
+	count = 1;
+	MT_KR(host_info(host, HOST_BASIC_INFO, big, &count), KERN_FAILURE,
+	      "host_info with too small a count: KERN_FAILURE");
+	count = HOST_BASIC_INFO_COUNT;
+	/* As in GNU Mach: the host server takes the request and finds no host
+	 * behind the port. */
+	MT_KR(host_info(mach_task_self(), HOST_BASIC_INFO, (host_info_t)&basic, &count),
+	      KERN_INVALID_HOST, "host_info sent to the task port: KERN_INVALID_HOST");
+}
+
+static void test_time(void)
+{
+	time_value_t t1 = { -1, -1 }, t2 = { -1, -1 };
+	time_value64_t up1 = { -1, -1 }, up2 = { -1, -1 };
+	char version[512];
+
+	if (MT_KR(host_get_time(host, &t1), KERN_SUCCESS, "host_get_time")) {
+		mt_ok(t1.microseconds >= 0 && t1.microseconds < 1000000,
+		      "microseconds in range (%d)", t1.microseconds);
+		sleep_ms(30);
+		(void)host_get_time(host, &t2);
+		mt_ok((long)t2.seconds * 1000000 + t2.microseconds >=
+		      (long)t1.seconds * 1000000 + t1.microseconds + 20000,
+		      "the time moves on across a 30 ms sleep");
+	}
+	if (MT_KR(host_get_uptime64(host, &up1), KERN_SUCCESS, "host_get_uptime64")) {
+		sleep_ms(20);
+		(void)host_get_uptime64(host, &up2);
+		mt_ok(up2.seconds * 1000000000LL + up2.nanoseconds >
+		      up1.seconds * 1000000000LL + up1.nanoseconds, "uptime increases");
+	}
+	memset(version, 0, sizeof(version));
+	if (MT_KR(host_get_kernel_version(host, version), KERN_SUCCESS,
+		  "host_get_kernel_version")) {
+		mt_ok(version[0] != '\0', "the version is a string");
+		printf("# kernel version: %.100s\n", version);
+	}
+}
+
+static void test_privileged(void)
+{
+	time_value_t t = { 0, 0 };
+
+	MT_KR(host_set_time(host, t), KERN_INVALID_HOST,
+	      "host_set_time through the plain host port: KERN_INVALID_HOST");
+	MT_KR(host_reboot(host, 0), KERN_INVALID_HOST,
+	      "host_reboot through the plain host port: KERN_INVALID_HOST");
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	mt_begin("mt-host");
+	host = mach_host_self();
+	mt_ok(MACH_PORT_VALID(host), "mach_host_self gives a name (0x%x)", host);
+	test_info();
+	test_time();
+	test_privileged();
+	return mt_end();
+}

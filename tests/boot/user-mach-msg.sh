@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The Mach test suite: mt-msg (guests/programs/mt-msg.c), run in the guest;
+# every case it prints must pass (see user-mach-lib.sh).
+. "$(dirname "$0")/user-mach-lib.sh"
+mach_suite_run mt-msg

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The Mach test suite: mt-ool (guests/programs/mt-ool.c), run in the guest;
+# every case it prints must pass (see user-mach-lib.sh).
+. "$(dirname "$0")/user-mach-lib.sh"
+mach_suite_run mt-ool

@@ -1,9 +1,13 @@
 /* badtrap: feed the trap interface what a careless or hostile program
- * would, and check that each call comes back with an error code, that the
- * task is not killed and that the well-behaved traps answer as documented
- * in docs/abi.md.  Prints one "badtrap: ok N - ..." or
- * "badtrap: not ok N - ..." line per check (the boot test relays them as
- * TAP), then "badtrap: N checks, M failed" and exits with M. */
+ * would, and check that each call comes back with an error code and that
+ * the well-behaved traps answer as documented in docs/abi.md.  Prints one
+ * "badtrap: ok N - ..." or "badtrap: not ok N - ..." line per check (the
+ * boot test relays them as TAP) and "badtrap: N checks, M failed".
+ *
+ * Then it makes an unknown trap, as its last act: GNU Mach's rule is an
+ * EXC_BAD_INSTRUCTION exception, and with no exception port the kernel
+ * ends the task with a diagnostic (the boot test checks that line).  How
+ * a handler sees unknown traps is mt-exc's business. */
 #include <machv/lib.h>
 #include <machv/message.h>
 
@@ -22,20 +26,6 @@ static void check(bool ok, const char *what, long got)
 	if (!ok)
 		failures++;
 	printf("badtrap: %s %d - %s (got %ld)\n", ok ? "ok" : "not ok", checks, what, got);
-}
-
-static void unknown_traps(void)
-{
-	static const long numbers[] = { -1, -24, -31, -150, -199, -203, -1000,
-		0, 1, 7, 1000, -0x7fffffffL };
-
-	for (unsigned i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-		char what[80];
-		long r = machv_trap6(numbers[i], 1, 2, 3, 4, 5, 6);
-		snprintf(what, sizeof(what), "unknown trap %ld returns KERN_INVALID_ARGUMENT",
-			 numbers[i]);
-		check(r == KERN_INVALID_ARGUMENT, what, r);
-	}
 }
 
 static void wild_pointers(void)
@@ -147,15 +137,15 @@ static void bad_messages(void)
 			  0, 0);
 	check(r == MACH_RCV_INVALID_DATA, "receiving into 0xdead0000 is MACH_RCV_INVALID_DATA", r);
 
-	/* The task port has no server yet: a MIG_BAD_ID reply. */
+	/* A request no interface of the task port knows: a MIG_BAD_ID reply. */
 	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 	m.h.msgh_remote_port = mach_task_self();
 	m.h.msgh_local_port = port;
-	m.h.msgh_id = 3200;
+	m.h.msgh_id = 999;
 	r = mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m), sizeof(m),
 		     port, 1000, 0);
-	check(r == MACH_MSG_SUCCESS && m.h.msgh_id == 3300 && m.value == MIG_BAD_ID,
-	      "a request to the task port gets a MIG_BAD_ID reply", r);
+	check(r == MACH_MSG_SUCCESS && m.h.msgh_id == 1099 && m.value == MIG_BAD_ID,
+	      "an unknown request to the task port gets a MIG_BAD_ID reply", r);
 }
 
 static void scheduling(void)
@@ -196,12 +186,14 @@ static void bad_task_and_threads(void)
 
 int main(int argc, char **argv, char **envp)
 {
-	unknown_traps();
 	wild_pointers();
 	self_names();
 	bad_messages();
 	scheduling();
 	bad_task_and_threads();
 	printf("badtrap: %d checks, %d failed\n", checks, failures);
-	return failures;
+	/* No exception port: this ends the task. */
+	long r = machv_trap6(-1, 1, 2, 3, 4, 5, 6);
+	printf("badtrap: the unknown trap returned %ld\n", r);
+	return failures ? failures : 100;
 }

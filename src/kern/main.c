@@ -7,6 +7,7 @@
 #include <kern/bootstrap.h>
 #include <kern/cmdline.h>
 #include <kern/console.h>
+#include <kern/device.h>
 #include <kern/kmap.h>
 #include <kern/kmem.h>
 #include <kern/ktest.h>
@@ -141,6 +142,7 @@ void kmain(void)
 	arch_irq_enable();
 	virtio_init();
 	arch_probe_devices();
+	device_init();
 	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
 
 	sched_init();

@@ -1,16 +1,15 @@
 /* Kernel objects machv does not have (yet): processors and processor
- * sets (one CPU, no sets), memory objects (no external pagers), devices
- * (the device master answers; devices come with the device interface).
- * Their conversions find nothing, so every routine on them answers as GNU
- * Mach does for a port of the wrong kind (KERN_INVALID_ARGUMENT and the
- * like, from the routine's weak default: MIG_BAD_ID). */
+ * sets (one CPU, no sets) and memory objects (no external pagers); devices
+ * are src/kobj/device_server.c's.  Their conversions find nothing, so
+ * every routine on them answers as GNU Mach does for a port of the
+ * wrong kind (KERN_INVALID_ARGUMENT and the like, from the routine's weak
+ * default: MIG_BAD_ID). */
 #include <kern/types.h>
 
 struct ipc_port;
 struct processor;
 struct processor_set;
 struct vm_object;
-struct device;
 
 struct processor *convert_port_to_processor(struct ipc_port *port);
 struct processor_set *convert_port_to_pset(struct ipc_port *port);
@@ -21,9 +20,6 @@ void pset_deallocate(struct processor_set *pset);
 struct vm_object *vm_object_lookup(struct ipc_port *port);
 struct vm_object *vm_object_lookup_name(struct ipc_port *port);
 void vm_object_deallocate(struct vm_object *object);
-struct device *dev_port_lookup(struct ipc_port *port);
-struct ipc_port *convert_device_to_port(struct device *device);
-void device_deallocate(struct device *device);
 
 struct processor *convert_port_to_processor(struct ipc_port *port) { return NULL; }
 struct processor_set *convert_port_to_pset(struct ipc_port *port) { return NULL; }
@@ -34,6 +30,3 @@ void pset_deallocate(struct processor_set *pset) { }
 struct vm_object *vm_object_lookup(struct ipc_port *port) { return NULL; }
 struct vm_object *vm_object_lookup_name(struct ipc_port *port) { return NULL; }
 void vm_object_deallocate(struct vm_object *object) { }
-struct device *dev_port_lookup(struct ipc_port *port) { return NULL; }
-struct ipc_port *convert_device_to_port(struct device *device) { return NULL; }
-void device_deallocate(struct device *device) { }

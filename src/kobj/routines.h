@@ -172,4 +172,47 @@ kern_return_t S_thread_get_name(struct thread *thread, char *name /* 64 bytes */
 kern_return_t S_thread_priority(struct thread *thread, int32_t priority, int32_t set_max);
 kern_return_t S_task_priority(struct task *task, int32_t priority, int32_t change_threads);
 
+/* ---- device.defs: the device master and devices (src/kobj/device_server.c)
+ * Routines are named ds_ + the .defs name (device.defs's own prefix, not
+ * S_).  device_t is a struct device * (kern/device.h); dev_mode_t,
+ * dev_flavor_t uint32_t; recnum_t uint64_t; io_buf_ptr_t (out of line) a
+ * struct ipc_ool * in the data word; the in-band buffers are 128 bytes.
+ * Results are D_* codes (kern/device.h). */
+struct device;
+
+/* The device a port stands for, with a reference (NULL if the port is
+ * no live device port); device_deallocate drops it (NULL ignored).
+ * convert_device_to_port consumes one: a naked send right, or NULL. */
+struct device *dev_port_lookup(struct ipc_port *port);
+struct ipc_port *convert_device_to_port(struct device *device);
+void device_deallocate(struct device *device);
+
+kern_return_t ds_device_open(struct ipc_port *master, struct ipc_port *reply,
+			     mach_msg_type_name_t reply_type, uint32_t mode, const char *name,
+			     struct device **device);
+kern_return_t ds_device_open_new(struct ipc_port *master, struct ipc_port *reply,
+				 mach_msg_type_name_t reply_type, uint32_t mode,
+				 const char *name, struct device **device);
+kern_return_t ds_device_close(struct device *device);
+kern_return_t ds_device_write(struct device *device, struct ipc_port *reply,
+			      mach_msg_type_name_t reply_type, uint32_t mode, uint64_t recnum,
+			      uintptr_t data, uint32_t data_count, int32_t *bytes_written);
+kern_return_t ds_device_write_inband(struct device *device, struct ipc_port *reply,
+				     mach_msg_type_name_t reply_type, uint32_t mode,
+				     uint64_t recnum, const char *data, uint32_t data_count,
+				     int32_t *bytes_written);
+kern_return_t ds_device_read(struct device *device, struct ipc_port *reply,
+			     mach_msg_type_name_t reply_type, uint32_t mode, uint64_t recnum,
+			     int32_t bytes_wanted, uintptr_t *data, uint32_t *data_count);
+kern_return_t ds_device_read_inband(struct device *device, struct ipc_port *reply,
+				    mach_msg_type_name_t reply_type, uint32_t mode,
+				    uint64_t recnum, int32_t bytes_wanted, char *data,
+				    uint32_t *data_count);
+kern_return_t ds_device_get_status(struct device *device, uint32_t flavor, int32_t *status,
+				   uint32_t *status_count);
+kern_return_t ds_device_set_status(struct device *device, uint32_t flavor,
+				   const int32_t *status, uint32_t status_count);
+kern_return_t ds_device_map(struct device *device, uint32_t prot, uintptr_t offset,
+			    uintptr_t size, struct ipc_port **pager, int32_t unmap);
+
 #endif

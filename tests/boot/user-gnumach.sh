@@ -41,6 +41,7 @@ while IFS= read -r line; do
 	esac
 done < <(console_text "$out" | grep -E '^gnumach-test: (ok|FAIL) - ')
 tap_grep "every check passed" '^gnumach-test: [1-9][0-9]* passed, 0 failed$' "$out"
+tap_grep "device_write_inband reached the console" '^gnumach-test: written with device_write_inband$' "$out"
 user_exited "$out" gnumach-test 0
 user_exited "$out" hello-a 0
 user_finished "$out" pass

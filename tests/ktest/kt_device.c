@@ -1,0 +1,745 @@
+/* Self-tests of devices (kern/device.h) and of device.defs as the kernel
+ * serves it (src/kobj/device_server.c): the registry on its own, then MIG
+ * requests built by hand in GNU Mach's LP64 layout, sent from a task's
+ * space to the device master and to device ports, with the replies
+ * checked field by field.  A test device ("kt-dev") records what it is
+ * given and plays back what a test loads into it; the console is driven
+ * the way GNU Mach programs drive it. */
+#include <ipc/mach_msg.h>
+#include <ipc/right.h>
+#include <kern/arch.h>
+#include <kern/device.h>
+#include <kern/errno.h>
+#include <kern/ktest.h>
+#include <kern/string.h>
+#include <kern/task.h>
+#include <kern/vm_map.h>
+#include <kern/vm_prot.h>
+
+/* mach/message.h type names. */
+#define T_INTEGER_32 2
+#define T_CHAR       8
+#define T_INTEGER_8  9
+#define T_INTEGER_64 11
+#define T_STRING_C   12
+#define MIG_BAD_ARGUMENTS (-304)
+
+/* device.defs message ids. */
+#define ID_OPEN          2800
+#define ID_CLOSE         2801
+#define ID_WRITE         2802
+#define ID_WRITE_INBAND  2803
+#define ID_READ          2804
+#define ID_READ_INBAND   2805
+#define ID_OPEN_NEW      2806
+#define ID_MAP           2809
+#define ID_SET_STATUS    2810
+#define ID_GET_STATUS    2811
+
+#define KT_FLAVOR 77     /* the test device's own get/set_status flavor */
+
+/* ---- the test device -------------------------------------------------- */
+
+static struct {
+	unsigned opens, closes, writes, reads;
+	uint32_t last_mode;
+	uint64_t recnums[8];            /* of the last write calls, in order */
+	unsigned nrecnums;
+	uint8_t written[9000];
+	size_t nwritten;
+	uint8_t readable[9000];         /* what reads give, from readpos */
+	size_t nreadable, readpos;
+	int32_t status;                 /* KT_FLAVOR's value */
+	bool refuse_open;
+} kd;
+
+static int kd_open(struct device *dev, uint32_t mode)
+{
+	if (kd.refuse_open)
+		return D_ALREADY_OPEN;
+	kd.opens++;
+	kd.last_mode = mode;
+	return D_SUCCESS;
+}
+
+static void kd_close(struct device *dev)
+{
+	kd.closes++;
+}
+
+static int kd_write(struct device *dev, uint32_t mode, uint64_t recnum, const void *buf,
+		    size_t len, size_t *done)
+{
+	if (kd.nrecnums < 8)
+		kd.recnums[kd.nrecnums++] = recnum;
+	kd.writes++;
+	size_t n = MIN(len, sizeof(kd.written) - kd.nwritten);
+	memcpy(kd.written + kd.nwritten, buf, n);
+	kd.nwritten += n;
+	*done = n;
+	return D_SUCCESS;
+}
+
+static int kd_read(struct device *dev, uint32_t mode, uint64_t recnum, void *buf, size_t len,
+		   size_t *done)
+{
+	kd.reads++;
+	size_t n = MIN(len, kd.nreadable - kd.readpos);
+	memcpy(buf, kd.readable + kd.readpos, n);
+	kd.readpos += n;
+	*done = n;
+	return n == 0 && len ? D_WOULD_BLOCK : D_SUCCESS;
+}
+
+static int kd_get_status(struct device *dev, uint32_t flavor, int32_t *status, uint32_t *count)
+{
+	if (flavor != KT_FLAVOR)
+		return D_INVALID_OPERATION;
+	if (*count < 1)
+		return D_INVALID_SIZE;
+	status[0] = kd.status;
+	*count = 1;
+	return D_SUCCESS;
+}
+
+static int kd_set_status(struct device *dev, uint32_t flavor, const int32_t *status,
+			 uint32_t count)
+{
+	if (flavor != KT_FLAVOR || count != 1)
+		return D_INVALID_OPERATION;
+	kd.status = status[0];
+	return D_SUCCESS;
+}
+
+static const struct device_ops kd_ops = {
+	.open = kd_open, .close = kd_close, .read = kd_read, .write = kd_write,
+	.get_status = kd_get_status, .set_status = kd_set_status,
+};
+
+static struct device kd_dev;
+
+static bool kd_register(void)
+{
+	memset(&kd, 0, sizeof(kd));
+	memset(&kd_dev, 0, sizeof(kd_dev));
+	kd_dev.name = "kt-dev";
+	kd_dev.ops = &kd_ops;
+	kd_dev.record_size = 512;
+	kd_dev.size = 1 << 20;
+	return device_register(&kd_dev) == K_OK;
+}
+
+/* ---- the registry ------------------------------------------------------- */
+
+KTEST(device_registry)
+{
+	size_t before = device_count();
+	KT_ASSERT(kd_register());
+	KT_EXPECT(device_count() == before + 1);
+	KT_EXPECT(kd_dev.port != NULL && kd_dev.port->kotype == IKOT_DEVICE &&
+		  kd_dev.port->kobject == &kd_dev);
+
+	/* Found by its exact name only, with a reference. */
+	struct device *d = device_lookup("kt-dev", 6);
+	KT_EXPECT(d == &kd_dev);
+	KT_EXPECT(kd_dev.refs == 2);
+	device_release(d);
+	KT_EXPECT(kd_dev.refs == 1);
+	KT_EXPECT(device_lookup("kt-de", 5) == NULL);
+	KT_EXPECT(device_lookup("kt-dev2", 7) == NULL);
+	KT_EXPECT(device_lookup("", 0) == NULL);
+	KT_EXPECT(device_lookup(NULL, 3) == NULL);
+	/* The console is there from boot. */
+	d = device_lookup("console", 7);
+	KT_EXPECT(d != NULL);
+	device_release(d);
+
+	/* Bad registrations: a taken name, no name, no ops, a record size
+	 * chunks cannot start on, a name too long. */
+	static struct device dup, noname, noops, oddrec, longname;
+	static char big[DEVICE_NAME_MAX + 1];
+	memset(big, 'x', DEVICE_NAME_MAX);
+	dup = (struct device){ .name = "kt-dev", .ops = &kd_ops };
+	noname = (struct device){ .name = "", .ops = &kd_ops };
+	noops = (struct device){ .name = "kt-noops" };
+	oddrec = (struct device){ .name = "kt-odd", .ops = &kd_ops, .record_size = 3 };
+	longname = (struct device){ .name = big, .ops = &kd_ops };
+	KT_EXPECT(device_register(&dup) == K_EEXIST);
+	KT_EXPECT(device_register(&noname) == K_EINVAL);
+	KT_EXPECT(device_register(&noops) == K_EINVAL);
+	KT_EXPECT(device_register(&oddrec) == K_EINVAL);
+	KT_EXPECT(device_register(&longname) == K_EINVAL);
+	KT_EXPECT(device_register(NULL) == K_EINVAL);
+	KT_EXPECT(device_count() == before + 1);
+
+	/* Open counts: opens add, closes take away, the driver sees every
+	 * open and only the last close. */
+	KT_EXPECT(device_open_count(&kd_dev, D_READ) == D_SUCCESS);
+	KT_EXPECT(device_open_count(&kd_dev, D_WRITE) == D_SUCCESS);
+	KT_EXPECT(kd_dev.open_count == 2 && kd.opens == 2 && kd.last_mode == D_WRITE);
+	KT_EXPECT(device_unregister(&kd_dev) == K_EBUSY);   /* open */
+	KT_EXPECT(device_close_count(&kd_dev) == D_SUCCESS);
+	KT_EXPECT(kd.closes == 0);
+	KT_EXPECT(device_close_count(&kd_dev) == D_SUCCESS);
+	KT_EXPECT(kd.closes == 1 && !device_is_open(&kd_dev));
+	KT_EXPECT(device_close_count(&kd_dev) == D_NO_SUCH_DEVICE);
+	/* A driver's refusal is the opener's answer and counts nothing. */
+	kd.refuse_open = true;
+	KT_EXPECT(device_open_count(&kd_dev, D_READ) == D_ALREADY_OPEN);
+	KT_EXPECT(kd_dev.open_count == 0);
+	kd.refuse_open = false;
+
+	/* A lookup in progress holds it too. */
+	d = device_lookup("kt-dev", 6);
+	KT_EXPECT(device_unregister(&kd_dev) == K_EBUSY);
+	device_release(d);
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	KT_EXPECT(device_lookup("kt-dev", 6) == NULL);
+	KT_EXPECT(device_count() == before);
+	KT_EXPECT(device_unregister(&kd_dev) == K_EINVAL);
+	/* The name is free again. */
+	KT_ASSERT(kd_register());
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+}
+
+/* ---- requests through the server ---------------------------------------- */
+
+union dev_buf {
+	uint8_t bytes[1024];
+	struct {
+		mach_msg_header_t h;
+		mach_msg_type_t ret_type;
+		int32_t ret_code, pad;
+		uint8_t body[960];
+	} reply;
+};
+
+/* A request being built: the header, then typed items, 8-byte aligned. */
+struct req {
+	union dev_buf *b;
+	uint32_t len;
+};
+
+static void req_start(struct req *r, union dev_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	r->b = b;
+	r->len = sizeof(mach_msg_header_t);
+}
+
+static void req_raw(struct req *r, const void *data, size_t len)
+{
+	memcpy(r->b->bytes + r->len, data, len);
+	r->len += (uint32_t)ALIGN_UP(len, 8);
+}
+
+static void req_type(struct req *r, uint32_t word, uint32_t number)
+{
+	mach_msg_type_t t = { .word = word, .number = number };
+	req_raw(r, &t, sizeof(t));
+}
+
+static void req_int32(struct req *r, int32_t v)
+{
+	req_type(r, MSGT_WORD(T_INTEGER_32, 32, true), 1);
+	req_raw(r, &v, 4);
+}
+
+static void req_int64(struct req *r, uint64_t v)
+{
+	req_type(r, MSGT_WORD(T_INTEGER_64, 64, true), 1);
+	req_raw(r, &v, 8);
+}
+
+struct dev_env {
+	struct task *task;
+	struct ipc_space *space;
+	mach_port_name_t master;  /* send right to the device master */
+	mach_port_name_t self;    /* send right to the task's own port */
+	mach_port_name_t reply;   /* a receive right for replies */
+};
+
+static bool env_init(struct dev_env *env)
+{
+	env->task = task_create("kt-device");
+	if (env->task == NULL)
+		return false;
+	env->space = env->task->itk_space;
+	env->master = ipc_device_master_self(env->task);
+	env->self = ipc_task_self(env->task);
+	env->reply = ipc_reply_port(env->task);
+	return env->master != MACH_PORT_NULL && env->self != MACH_PORT_NULL &&
+	       env->reply != MACH_PORT_NULL;
+}
+
+static void env_fini(struct dev_env *env)
+{
+	task_terminate(env->task, 0, NULL);
+	task_wait(env->task);
+}
+
+/* Send the request to dest with a send-once reply right and receive the
+ * reply into the same buffer: the reply's return code, mach_msg's own
+ * error when it failed (MACH_SEND_..., MACH_RCV_...: no D_* code is
+ * near them), or -2 for a reply to something else. */
+static int32_t rpc(struct dev_env *env, struct req *r, mach_port_name_t dest, int32_t id,
+		   bool complex)
+{
+	mach_msg_header_t *h = &r->b->reply.h;
+	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE) |
+		       (complex ? MACH_MSGH_BITS_COMPLEX : 0);
+	h->msgh_size = r->len;
+	h->msgh_remote_slot = dest;
+	h->msgh_protected_payload = env->reply;
+	h->msgh_id = id;
+	struct ipc_msg_buf buf = { .user = false, .addr = (uintptr_t)r->b, .map = &env->task->map };
+	mach_msg_return_t mr = ipc_mach_msg(env->space, buf,
+					    MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+					    r->len, sizeof(*r->b), env->reply, 1000, MACH_PORT_NULL);
+	if (mr != MACH_MSG_SUCCESS)
+		return (int32_t)mr;
+	if (h->msgh_id != id + 100) {
+		ktest_note("reply id %d to %d", h->msgh_id, id);
+		return -2;
+	}
+	return r->b->reply.ret_code;
+}
+
+static uint32_t body_u32(const union dev_buf *b, size_t off)
+{
+	uint32_t v;
+	memcpy(&v, b->reply.body + off, 4);
+	return v;
+}
+
+static uint64_t body_u64(const union dev_buf *b, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, b->reply.body + off, 8);
+	return v;
+}
+
+/* device_open(to, mode, name): the code; *dev the new name on success. */
+static int32_t dev_open(struct dev_env *env, mach_port_name_t to, int32_t id, uint32_t mode,
+			const char *name, mach_port_name_t *dev)
+{
+	static union dev_buf b;
+	struct req r;
+	req_start(&r, &b);
+	req_int32(&r, (int32_t)mode);
+	char field[DEVICE_NAME_MAX];
+	memset(field, 0, sizeof(field));
+	memcpy(field, name, MIN(strlen(name), sizeof(field)));
+	/* device_open sends the name as one 1024-bit string (long form; on
+	 * LP64 its name, size and number fit the short form's 8 bytes),
+	 * device_open_new as 128 characters. */
+	if (id == ID_OPEN)
+		req_type(&r, MSGT_WORD(T_STRING_C, DEVICE_NAME_MAX * 8, true) | MSGT_LONGFORM, 1);
+	else
+		req_type(&r, MSGT_WORD(T_STRING_C, 8, true), DEVICE_NAME_MAX);
+	req_raw(&r, field, sizeof(field));
+	int32_t kr = rpc(env, &r, to, id, false);
+	if (kr == KERN_SUCCESS) {
+		if (b.reply.h.msgh_size != 64 || !(b.reply.h.msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
+		    MSGT_NAME(body_u32(&b, 0)) != MACH_MSG_TYPE_PORT_SEND)
+			return -3;
+		*dev = body_u32(&b, 8);
+	}
+	return kr;
+}
+
+static int32_t dev_close(struct dev_env *env, mach_port_name_t dev)
+{
+	static union dev_buf b;
+	struct req r;
+	req_start(&r, &b);
+	return rpc(env, &r, dev, ID_CLOSE, false);
+}
+
+static int32_t dev_write_inband(struct dev_env *env, mach_port_name_t dev, uint64_t recnum,
+				const void *data, uint32_t len, int32_t *written)
+{
+	static union dev_buf b;
+	struct req r;
+	req_start(&r, &b);
+	req_int32(&r, 0);
+	req_int64(&r, recnum);
+	req_type(&r, MSGT_WORD(T_CHAR, 8, true), len);
+	req_raw(&r, data, len);
+	int32_t kr = rpc(env, &r, dev, ID_WRITE_INBAND, false);
+	if (kr == KERN_SUCCESS)
+		*written = (int32_t)body_u32(&b, 8);
+	return kr;
+}
+
+/* device_write with len bytes out of line at addr in the task. */
+static int32_t dev_write(struct dev_env *env, mach_port_name_t dev, uint64_t recnum,
+			 uint64_t addr, uint32_t len, int32_t *written)
+{
+	static union dev_buf b;
+	struct req r;
+	req_start(&r, &b);
+	req_int32(&r, 0);
+	req_int64(&r, recnum);
+	req_type(&r, MSGT_WORD(T_INTEGER_8, 8, false) | MSGT_LONGFORM, len);
+	req_raw(&r, &addr, 8);
+	int32_t kr = rpc(env, &r, dev, ID_WRITE, true);
+	if (kr == KERN_SUCCESS)
+		*written = (int32_t)body_u32(&b, 8);
+	return kr;
+}
+
+/* device_read(_inband): the reply stays in *out for the caller. */
+static int32_t dev_read(struct dev_env *env, mach_port_name_t dev, int32_t id, uint64_t recnum,
+			int32_t wanted, union dev_buf *out)
+{
+	struct req r;
+	req_start(&r, out);
+	req_int32(&r, 0);
+	req_int64(&r, recnum);
+	req_int32(&r, wanted);
+	return rpc(env, &r, dev, id, false);
+}
+
+static int32_t dev_get_status(struct dev_env *env, mach_port_name_t dev, uint32_t flavor,
+			      uint32_t count, union dev_buf *out)
+{
+	struct req r;
+	req_start(&r, out);
+	req_int32(&r, (int32_t)flavor);
+	req_int32(&r, (int32_t)count);
+	return rpc(env, &r, dev, ID_GET_STATUS, false);
+}
+
+static int32_t dev_set_status(struct dev_env *env, mach_port_name_t dev, uint32_t flavor,
+			      const int32_t *status, uint32_t count)
+{
+	static union dev_buf b;
+	struct req r;
+	req_start(&r, &b);
+	req_int32(&r, (int32_t)flavor);
+	req_type(&r, MSGT_WORD(T_INTEGER_32, 32, true), count);
+	req_raw(&r, status, count * 4);
+	return rpc(env, &r, dev, ID_SET_STATUS, false);
+}
+
+static mach_port_urefs_t send_refs(struct dev_env *env, mach_port_name_t name)
+{
+	mach_port_urefs_t refs = 0;
+	if (ipc_space_get_refs(env->space, name, MACH_PORT_RIGHT_SEND, &refs) != KERN_SUCCESS)
+		return 0;
+	return refs;
+}
+
+/* Open and close through the master: one port per device (a second open
+ * adds a user reference to the same name), counts kept, closed devices
+ * refuse everything; wrong ports and names are refused. */
+KTEST(device_server_open_close)
+{
+	KT_ASSERT(kd_register());
+	struct dev_env env;
+	if (!env_init(&env)) {
+		KT_EXPECT(false);   /* no task for the test */
+		device_unregister(&kd_dev);
+		return;
+	}
+	mach_port_name_t dev = MACH_PORT_NULL, dev2 = MACH_PORT_NULL;
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ | D_WRITE, "kt-dev", &dev) ==
+		  KERN_SUCCESS);
+	KT_EXPECT(kd_dev.open_count == 1 && kd.opens == 1 && kd.last_mode == (D_READ | D_WRITE));
+	KT_EXPECT(send_refs(&env, dev) == 1);
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN_NEW, D_READ, "kt-dev", &dev2) ==
+		  KERN_SUCCESS);
+	KT_EXPECT(dev2 == dev && send_refs(&env, dev) == 2);
+	KT_EXPECT(kd_dev.open_count == 2);
+	KT_EXPECT(kd_dev.refs == 1);   /* the server kept no reference */
+
+	/* Not the master: a task port, the device port itself. */
+	mach_port_name_t none = MACH_PORT_NULL;
+	KT_EXPECT(dev_open(&env, env.self, ID_OPEN, D_READ, "kt-dev", &none) ==
+		  D_INVALID_OPERATION);
+	KT_EXPECT(dev_open(&env, dev, ID_OPEN, D_READ, "kt-dev", &none) == D_INVALID_OPERATION);
+	/* Unknown names, a prefix, an empty one. */
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, "no-such-device", &none) ==
+		  D_NO_SUCH_DEVICE);
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-de", &none) ==
+		  D_NO_SUCH_DEVICE);
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, "", &none) == D_NO_SUCH_DEVICE);
+	/* A name filling all 128 bytes (no NUL): cut at 127, still unknown. */
+	static char longname[DEVICE_NAME_MAX + 1];
+	memset(longname, 'k', DEVICE_NAME_MAX);
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, longname, &none) ==
+		  D_NO_SUCH_DEVICE);
+	KT_EXPECT(none == MACH_PORT_NULL);
+	/* A driver's refusal. */
+	kd.refuse_open = true;
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-dev", &none) == D_ALREADY_OPEN);
+	kd.refuse_open = false;
+	KT_EXPECT(kd_dev.open_count == 2);
+
+	/* Device routines on the master or a task port: no device. */
+	KT_EXPECT(dev_close(&env, env.master) == D_NO_SUCH_DEVICE);
+	KT_EXPECT(dev_close(&env, env.self) == D_NO_SUCH_DEVICE);
+	/* A malformed close (a body it should not have): the stub refuses. */
+	{
+		static union dev_buf b;
+		struct req r;
+		req_start(&r, &b);
+		req_int32(&r, 1);
+		KT_EXPECT(rpc(&env, &r, dev, ID_CLOSE, false) == MIG_BAD_ARGUMENTS);
+	}
+	/* Not mappable. */
+	{
+		static union dev_buf b;
+		struct req r;
+		req_start(&r, &b);
+		req_int32(&r, PROT_R);
+		req_int64(&r, 0);
+		req_int64(&r, PAGE_SIZE);
+		req_int32(&r, 0);   /* unmap */
+		KT_EXPECT(rpc(&env, &r, dev, ID_MAP, false) == D_INVALID_OPERATION);
+	}
+
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(kd_dev.open_count == 1 && kd.closes == 0);
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(kd_dev.open_count == 0 && kd.closes == 1);
+	/* Closed: everything on the port answers D_NO_SUCH_DEVICE. */
+	int32_t written = -1;
+	KT_EXPECT(dev_close(&env, dev) == D_NO_SUCH_DEVICE);
+	KT_EXPECT(dev_write_inband(&env, dev, 0, "x", 1, &written) == D_NO_SUCH_DEVICE);
+	KT_EXPECT(kd.writes == 0);
+
+	/* Unregistered while the task still names the port: a dead name. */
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	mach_port_type_t type = 0;
+	KT_EXPECT(ipc_space_type(env.space, dev, &type) == KERN_SUCCESS);
+	KT_EXPECT(type == MACH_PORT_TYPE_DEAD_NAME);
+	env_fini(&env);
+}
+
+/* Writes in band and out of line reach the device whole, cut into
+ * records-aligned chunks with the right record numbers. */
+KTEST(device_server_write)
+{
+	KT_ASSERT(kd_register());
+	struct dev_env env;
+	if (!env_init(&env)) {
+		KT_EXPECT(false);   /* no task for the test */
+		device_unregister(&kd_dev);
+		return;
+	}
+	mach_port_name_t dev = MACH_PORT_NULL;
+	KT_ASSERT(dev_open(&env, env.master, ID_OPEN, D_READ | D_WRITE, "kt-dev", &dev) ==
+		  KERN_SUCCESS);
+
+	static const char line[] = "written in band";
+	int32_t written = -1;
+	KT_EXPECT(dev_write_inband(&env, dev, 5, line, sizeof(line) - 1, &written) ==
+		  KERN_SUCCESS);
+	KT_EXPECT(written == (int32_t)sizeof(line) - 1);
+	KT_EXPECT(kd.nwritten == sizeof(line) - 1 && memcmp(kd.written, line, kd.nwritten) == 0);
+	KT_EXPECT(kd.nrecnums == 1 && kd.recnums[0] == 5);
+	/* Nothing at all is fine too. */
+	KT_EXPECT(dev_write_inband(&env, dev, 0, "", 0, &written) == KERN_SUCCESS);
+	KT_EXPECT(written == 0);
+	/* More than an in-band buffer holds. */
+	static char big[200];
+	memset(big, 'b', sizeof(big));
+	KT_EXPECT(dev_write_inband(&env, dev, 0, big, sizeof(big), &written) == D_INVALID_SIZE);
+
+	/* 9000 bytes out of line from recnum 100: three chunks, at records
+	 * 100, 108 and 116 (512-byte records, 4096-byte chunks on 4K pages). */
+	memset(&kd, 0, sizeof(kd));
+	static uint8_t pattern[9000];
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (uint8_t)(i * 7 + (i >> 9));
+	vaddr_t va = 0;
+	KT_ASSERT(vm_allocate(&env.task->map, &va, 3 * PAGE_SIZE, true, PROT_RW) == K_OK);
+	KT_ASSERT(vm_map_write(&env.task->map, va, pattern, sizeof(pattern)) == K_OK);
+	KT_EXPECT(dev_write(&env, dev, 100, va, sizeof(pattern), &written) == KERN_SUCCESS);
+	KT_EXPECT(written == (int32_t)sizeof(pattern));
+	KT_EXPECT(kd.nwritten == sizeof(pattern) && memcmp(kd.written, pattern, sizeof(pattern)) == 0);
+	uint64_t per_chunk = DEVICE_IO_CHUNK / 512;
+	KT_EXPECT(kd.nrecnums == (sizeof(pattern) + DEVICE_IO_CHUNK - 1) / DEVICE_IO_CHUNK);
+	for (unsigned i = 0; i < kd.nrecnums; i++)
+		KT_EXPECT(kd.recnums[i] == 100 + i * per_chunk);
+	/* A device that takes less: the count says so. */
+	memset(&kd, 0, sizeof(kd));
+	kd.nwritten = sizeof(kd.written) - 10;
+	KT_EXPECT(dev_write(&env, dev, 0, va, 100, &written) == KERN_SUCCESS);
+	KT_EXPECT(written == 10);
+	/* Out-of-line data the task does not have: refused by mach_msg, the
+	 * device sees nothing. */
+	memset(&kd, 0, sizeof(kd));
+	KT_EXPECT(dev_write(&env, dev, 0, va + 8 * PAGE_SIZE * 1024, 100, &written) ==
+		  MACH_SEND_INVALID_MEMORY);
+	KT_EXPECT(kd.writes == 0);
+
+	/* A read-only device: opening for writing is refused, writing
+	 * through a read-only open too. */
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	KT_ASSERT(kd_register());
+	kd_dev.flags = DEVICE_READ_ONLY;
+	mach_port_name_t ro = MACH_PORT_NULL;
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ | D_WRITE, "kt-dev", &ro) ==
+		  D_READ_ONLY);
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-dev", &ro) == KERN_SUCCESS);
+	KT_EXPECT(dev_write_inband(&env, ro, 0, "x", 1, &written) == D_READ_ONLY);
+	KT_EXPECT(kd.writes == 0);
+	KT_EXPECT(dev_close(&env, ro) == KERN_SUCCESS);
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	env_fini(&env);
+}
+
+/* Reads in band and out of line: what the device has, no more; nothing
+ * at all is D_WOULD_BLOCK; bad sizes are refused. */
+KTEST(device_server_read)
+{
+	KT_ASSERT(kd_register());
+	struct dev_env env;
+	if (!env_init(&env)) {
+		KT_EXPECT(false);   /* no task for the test */
+		device_unregister(&kd_dev);
+		return;
+	}
+	mach_port_name_t dev = MACH_PORT_NULL;
+	KT_ASSERT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-dev", &dev) == KERN_SUCCESS);
+	for (size_t i = 0; i < sizeof(kd.readable); i++)
+		kd.readable[i] = (uint8_t)(i * 11 + 3);
+	kd.nreadable = 300;
+	static union dev_buf b;
+
+	/* In band: at most 128 bytes whatever is asked. */
+	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 1000, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == IO_INBAND_MAX);
+	KT_EXPECT(MSGT_NAME(body_u32(&b, 0)) == T_CHAR);
+	KT_EXPECT(memcmp(b.reply.body + 8, kd.readable, IO_INBAND_MAX) == 0);
+	KT_EXPECT(b.reply.h.msgh_size == 56 + IO_INBAND_MAX);
+	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 10, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == 10);
+	KT_EXPECT(memcmp(b.reply.body + 8, kd.readable + 128, 10) == 0);
+	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, -1, &b) == D_INVALID_SIZE);
+
+	/* Out of line: asked 5000, the device has 162 left: exactly 162. */
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 5000, &b) == KERN_SUCCESS);
+	KT_EXPECT(b.reply.h.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	uint32_t word = body_u32(&b, 0), count = body_u32(&b, 4);
+	KT_EXPECT(word & MSGT_LONGFORM);
+	KT_EXPECT(!(word & MSGT_INLINE));
+	KT_EXPECT(count == 162);
+	uint64_t addr = body_u64(&b, 8);
+	static uint8_t got[9000];
+	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, count) == K_OK);
+	KT_EXPECT(memcmp(got, kd.readable + 138, 162) == 0);
+
+	/* Empty now. */
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 100, &b) == D_WOULD_BLOCK);
+	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 100, &b) == D_WOULD_BLOCK);
+	/* Zero bytes wanted: nothing, successfully. */
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 0, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == 0);
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, -5, &b) == D_INVALID_SIZE);
+
+	/* A long read across chunks. */
+	kd.readpos = 0;
+	kd.nreadable = sizeof(kd.readable);
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 9000, &b) == KERN_SUCCESS);
+	count = body_u32(&b, 4);
+	addr = body_u64(&b, 8);
+	KT_EXPECT(count == 9000);
+	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, 9000) == K_OK);
+	KT_EXPECT(memcmp(got, kd.readable, 9000) == 0);
+	/* One that runs dry after the first page: cut to what was read. */
+	_Static_assert(PAGE_SIZE + 904 <= sizeof(kd.readable), "the test device holds it");
+	kd.readpos = 0;
+	kd.nreadable = PAGE_SIZE + 904;
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 9000, &b) == KERN_SUCCESS);
+	count = body_u32(&b, 4);
+	addr = body_u64(&b, 8);
+	KT_EXPECT(count == PAGE_SIZE + 904);
+	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, count) == K_OK);
+	KT_EXPECT(memcmp(got, kd.readable, count) == 0);
+	/* Exactly one page. */
+	kd.readpos = 0;
+	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, (int32_t)PAGE_SIZE, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == PAGE_SIZE);
+	addr = body_u64(&b, 8);
+	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, PAGE_SIZE) == K_OK);
+	KT_EXPECT(memcmp(got, kd.readable, PAGE_SIZE) == 0);
+
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	env_fini(&env);
+}
+
+/* get_status and set_status: the device's own flavor, the generic size
+ * flavors, unknown flavors. */
+KTEST(device_server_status)
+{
+	KT_ASSERT(kd_register());
+	struct dev_env env;
+	if (!env_init(&env)) {
+		KT_EXPECT(false);   /* no task for the test */
+		device_unregister(&kd_dev);
+		return;
+	}
+	mach_port_name_t dev = MACH_PORT_NULL;
+	KT_ASSERT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-dev", &dev) == KERN_SUCCESS);
+	static union dev_buf b;
+	int32_t v = 4242;
+	KT_EXPECT(dev_set_status(&env, dev, KT_FLAVOR, &v, 1) == KERN_SUCCESS);
+	KT_EXPECT(kd.status == 4242);
+	KT_EXPECT(dev_get_status(&env, dev, KT_FLAVOR, 16, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == 1 && (int32_t)body_u32(&b, 8) == 4242);
+	KT_EXPECT(b.reply.h.msgh_size == 56 + 8);
+
+	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 16, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 4) == 2);
+	KT_EXPECT(body_u32(&b, 8) == 1u << 20 && body_u32(&b, 12) == 512);
+	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_RECORDS, 2, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 8) == (1u << 20) / 512 && body_u32(&b, 12) == 512);
+	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 1, &b) == D_INVALID_SIZE);
+	KT_EXPECT(dev_get_status(&env, dev, 12345, 16, &b) == D_INVALID_OPERATION);
+	KT_EXPECT(dev_set_status(&env, dev, 12345, &v, 1) == D_INVALID_OPERATION);
+
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 16, &b) == D_NO_SUCH_DEVICE);
+	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
+	env_fini(&env);
+}
+
+/* The console as a GNU Mach program uses it. */
+KTEST(device_console)
+{
+	struct dev_env env;
+	KT_ASSERT(env_init(&env));
+	struct device *con = device_lookup("console", 7);
+	KT_ASSERT(con != NULL);
+	uint32_t opens = con->open_count;
+	mach_port_name_t dev = MACH_PORT_NULL;
+	KT_EXPECT(dev_open(&env, env.master, ID_OPEN, D_READ | D_WRITE, "console", &dev) ==
+		  KERN_SUCCESS);
+	KT_EXPECT(con->open_count == opens + 1);
+	static const char line[] = "# kt_device: written to the console device\n";
+	int32_t written = -1;
+	KT_EXPECT(dev_write_inband(&env, dev, 0, line, sizeof(line) - 1, &written) ==
+		  KERN_SUCCESS);
+	KT_EXPECT(written == (int32_t)sizeof(line) - 1);
+	static union dev_buf b;
+	/* Reads never wait: whatever input is buffered comes back (a boot
+	 * test may have fed the virtio console), then D_WOULD_BLOCK. */
+	int rc = KERN_SUCCESS;
+	for (int i = 0; i < 1024 && rc == KERN_SUCCESS; i++)
+		rc = dev_read(&env, dev, ID_READ_INBAND, 0, 16, &b);
+	KT_EXPECT(rc == D_WOULD_BLOCK);
+	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 2, &b) == KERN_SUCCESS);
+	KT_EXPECT(body_u32(&b, 8) == 0 && body_u32(&b, 12) == 1);
+	int32_t v = 0;
+	KT_EXPECT(dev_set_status(&env, dev, 0, &v, 1) == D_INVALID_OPERATION);
+	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
+	KT_EXPECT(con->open_count == opens);
+	device_release(con);
+	env_fini(&env);
+}

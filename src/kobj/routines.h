@@ -172,6 +172,19 @@ kern_return_t S_thread_get_name(struct thread *thread, char *name /* 64 bytes */
 kern_return_t S_thread_priority(struct thread *thread, int32_t priority, int32_t set_max);
 kern_return_t S_task_priority(struct task *task, int32_t priority, int32_t change_threads);
 
+/* ---- gnumach.defs: gsync, pthread exit, cache statistics (src/kobj/gsync.c) */
+
+kern_return_t S_gsync_wait(struct task *task, uintptr_t addr, uint32_t val1, uint32_t val2,
+			   uint32_t msec, int32_t flags);
+kern_return_t S_gsync_wake(struct task *task, uintptr_t addr, uint32_t val, int32_t flags);
+kern_return_t S_gsync_requeue(struct task *task, uintptr_t src_addr, uintptr_t dst_addr,
+			      int32_t wake_one, int32_t flags);
+kern_return_t S_thread_terminate_release(struct thread *thread, struct task *task,
+					 mach_port_name_t thread_name,
+					 mach_port_name_t reply_port, uintptr_t address,
+					 uintptr_t size);
+kern_return_t S_vm_cache_statistics(struct task *task, void *stats /* 11 integers */);
+
 /* ---- device.defs: the device master and devices (src/kobj/device_server.c)
  * Routines are named ds_ + the .defs name (device.defs's own prefix, not
  * S_).  device_t is a struct device * (kern/device.h); dev_mode_t,

@@ -116,7 +116,8 @@ static unsigned pf_access(uint64_t error)
 	return error & PF_WRITE ? VM_FAULT_WRITE : VM_FAULT_READ;
 }
 
-extern const char x86_uaccess_copy_insn[];   /* uaccess.S */
+/* uaccess.S: the two copy instructions of arch_copy_{from,to}_user. */
+extern const char x86_uaccess_copy_insn[], x86_uaccess_copy_tail[];
 
 /* Whether the page at va, in the loaded address space, lets user code make
  * the access. */
@@ -138,7 +139,8 @@ static bool user_page_allows(uintptr_t va, unsigned access)
  * not map it) would fault again forever, so the copy fails instead. */
 static bool uaccess_retry(struct trap_frame *tf, uintptr_t addr)
 {
-	if (tf->rip != (uintptr_t)x86_uaccess_copy_insn || addr >= USER_END ||
+	if ((tf->rip != (uintptr_t)x86_uaccess_copy_insn &&
+	     tf->rip != (uintptr_t)x86_uaccess_copy_tail) || addr >= USER_END ||
 	    (tf->error & PF_RSVD))
 		return false;
 	if (x86_smap_enabled && !(tf->rflags & RFLAGS_AC))

@@ -1,4 +1,4 @@
-/* bench [tasks]: the kernel's basic costs, measured from user space.
+/* bench [tasks|rpc]: the kernel's basic costs, measured from user space.
  * Each figure is printed twice, in the architecture's counter ticks
  * (machv_ticks(): the TSC, CNTVCT_EL0 or the time CSR) and in nanoseconds
  * of the kernel's clock:
@@ -24,6 +24,7 @@
  *                  there with mach_port_insert_right(MOVE_RECEIVE), its
  *                  thread with thread_create + thread_set_state; per round
  *                  trip, two address-space changes included
+ * With "rpc": only ipc_self, rpc_thread and rpc_task (for profiling).
  * With "tasks", beside bench-peer (init=/bench,/bench-peer -- tasks):
  *   task_switch    this task and bench-peer alternating with swtch(); per
  *                  switch, address-space change included
@@ -325,10 +326,15 @@ int main(int argc, char **argv, char **envp)
 		printf("bench: done (%s ticks)\n", MACHV_TICKS_NAME);
 		return rc;
 	}
-	null_trap();
-	self_trap();
-	page_fault();
-	int rc = thread_switch_bench();
+	/* "bench rpc": only the IPC figures (for profiling the path). */
+	bool rpc_only = argc > 1 && strcmp(argv[1], "rpc") == 0;
+	int rc = 0;
+	if (!rpc_only) {
+		null_trap();
+		self_trap();
+		page_fault();
+		rc = thread_switch_bench();
+	}
 	rc |= ipc_self();
 	rc |= rpc_thread();
 	rc |= rpc_task();

@@ -57,6 +57,10 @@ mach_msg_return_t ipc_mqueue_receive(struct ipc_space *space, mach_port_name_t n
  * the receive's, as from ipc_mqueue_receive.  Semantics are those of the
  * two calls in a row (sequence numbers, queue limits, sets, timeouts). */
 #define IPC_MQUEUE_NO_FASTPATH ((mach_msg_return_t)-1)
+/* False with "ipc.nofastpath" on the kernel command line: every RPC then
+ * goes through the queue and the scheduler (what the benchmarks compare
+ * the fast path against). */
+extern bool ipc_fastpath_enabled;
 mach_msg_return_t ipc_mqueue_send_receive(struct ipc_kmsg *kmsg, struct ipc_space *space,
 					  mach_port_name_t name, mach_msg_option_t option,
 					  uint64_t timeout_ns, uint32_t max_size,

@@ -187,7 +187,7 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 		return MACH_MSG_SUCCESS;
 	}
 	option &= ~MACH_SEND_ALWAYS;
-	if (rcv && !(option & MACH_SEND_NOTIFY)) {
+	if (rcv && !(option & MACH_SEND_NOTIFY) && ipc_fastpath_enabled) {
 		/* An RPC to a server already waiting: straight to it. */
 		mr = ipc_mqueue_send_receive(kmsg, space, rcv->name, option,
 					     (uint64_t)timeout_ms * NSEC_PER_MSEC, rcv->size,

@@ -2,6 +2,7 @@
 #include <ipc/mqueue.h>
 #include <ipc/notify.h>
 #include <kern/arch.h>
+#include <kern/cmdline.h>
 #include <kern/sched.h>
 #include <kern/timer.h>
 #include <kern/waitq.h>
@@ -141,6 +142,7 @@ void ipc_mqueue_init(void)
 		ipc_port_changed_hook = port_changed;
 		ipc_pset_added_hook = pset_added;
 		ipc_notify_deliver = notify_deliver;
+		ipc_fastpath_enabled = !cmdline_has("ipc.nofastpath");
 		initialised = true;
 	}
 	arch_irq_restore(f);
@@ -345,6 +347,8 @@ static bool any_thread(struct thread *t, void *arg)
 	return true;
 }
 
+bool ipc_fastpath_enabled = true;
+
 mach_msg_return_t ipc_mqueue_send_receive(struct ipc_kmsg *kmsg, struct ipc_space *space,
 					  mach_port_name_t name, mach_msg_option_t option,
 					  uint64_t timeout_ns, uint32_t max_size,
@@ -358,10 +362,13 @@ mach_msg_return_t ipc_mqueue_send_receive(struct ipc_kmsg *kmsg, struct ipc_spac
 
 	/* Only the plain case: a live destination with a receiver waiting
 	 * and room for the message, a receive that will have to wait. */
+	/* The cheap test first: most calls that miss have no receiver
+	 * waiting (a message to one's own port, a busy server). */
 	struct rcv_waiter *w = NULL;
 	if (dest->active && !(kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_CIRCULAR) &&
-	    kmsg->accepted == NULL && !thread_current()->interrupt_pending &&
-	    remaining(deadline) != 0 && rcv_object(space, name, &obj) == MACH_MSG_SUCCESS &&
+	    kmsg->accepted == NULL && handoff_candidate(dest, kmsg) &&
+	    !thread_current()->interrupt_pending && remaining(deadline) != 0 &&
+	    rcv_object(space, name, &obj) == MACH_MSG_SUCCESS &&
 	    still_ours(obj, space) == MACH_MSG_SUCCESS && ready_port(obj) == NULL)
 		w = handoff_candidate(dest, kmsg);
 	if (w) {

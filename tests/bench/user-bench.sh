@@ -7,10 +7,12 @@
 #     riscv64: the time CSR at 10 MHz) and in ns of the kernel's clock;
 #   - with -icount shift=0: each guest instruction is 1 ns of virtual time,
 #     so ns/op is instructions per operation, the same on every machine.
-# Two boots per run: `init=/bench` (null trap, self trap, page fault,
+# Three boots per run: `init=/bench` (null trap, self trap, page fault,
 # thread switch, and the IPC figures: a null message to one's own port,
-# null RPCs to a server thread and to a server task) and
-# `init=/bench,/bench-peer -- tasks` (task switch).
+# null RPCs to a server thread and to a server task),
+# `init=/bench,/bench-peer -- tasks` (task switch), and the IPC figures
+# again with `ipc.nofastpath` (rows *_nofastpath: the RPCs through the
+# queue and the scheduler, to show what the fast path saves).
 # BENCH_RUNS (default 3) runs each; the table has the median.
 # BENCH_BUILDROOT (default build/ in the source tree) is where the ARCH
 # build directories are.  Prints a
@@ -100,6 +102,11 @@ for arch in "$@"; do
 				boot "$arch" "$ic" "$cmd" "$out"
 				figures "$out" | sed "s/^/$arch $mode /" >> "$results"
 			done
+			# The IPC figures again without the fast path's hand-off.
+			out=$work/$arch-$mode-$r-nofastpath
+			boot "$arch" "$ic" "init=/bench ipc.nofastpath -- rpc" "$out"
+			figures "$out" | sed -E "s/^([a-z_]+)/$arch $mode \1_nofastpath/" >> "$results"
+
 		done
 	done
 done
@@ -110,7 +117,8 @@ pick() {   # ARCH MODE NAME UNIT
 
 echo "| operation | arch | TCG: counter ticks/op | TCG: ns/op | -icount shift=0: instructions/op |"
 echo "|---|---|---:|---:|---:|"
-for name in null_trap self_trap thread_switch task_switch page_fault ipc_self rpc_thread rpc_task; do
+for name in null_trap self_trap thread_switch task_switch page_fault ipc_self \
+	rpc_thread rpc_thread_nofastpath rpc_task rpc_task_nofastpath; do
 	for arch in "$@"; do
 		case $arch in
 		x86_64) unit="TSC" ;;

@@ -7,7 +7,6 @@
 #include <ipc/mach_msg.h>
 #include <ipc/port.h>
 #include <kern/arch.h>
-#include <kern/string.h>
 #include "routines.h"
 
 static struct host host_object = { .priv = false };
@@ -116,19 +115,4 @@ struct ipc_port *convert_host_to_port(struct host *host)
 	if (host == NULL)
 		return NULL;
 	return make_send(host->priv ? ipc_host_priv_port() : ipc_host_port());
-}
-
-/* MIG's kernel stubs copy strings with this (GNU Mach's semantics: at
- * most len bytes, NUL-padded, returns the length copied). */
-uintptr_t mig_strncpy(char *dst, const char *src, uintptr_t len);
-uintptr_t mig_strncpy(char *dst, const char *src, uintptr_t len)
-{
-	uintptr_t i = 0;
-	if (len == 0)
-		return 0;
-	for (; i < len - 1 && src[i]; i++)
-		dst[i] = src[i];
-	for (uintptr_t j = i; j < len; j++)
-		dst[j] = '\0';
-	return i;
 }

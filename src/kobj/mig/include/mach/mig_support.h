@@ -2,7 +2,6 @@
 #ifndef KOBJ_COMPAT_MIG_SUPPORT_H
 #define KOBJ_COMPAT_MIG_SUPPORT_H
 #include <mach/message.h>
-vm_size_t mig_strncpy(char *dst, const char *src, vm_size_t len);
 /* Client stubs give back a reply port after a mismatched reply; the
  * kernel's reply ports live for one call only, so there is nothing to do. */
 #define mig_dealloc_reply_port(port) ((void)(port))

@@ -25,6 +25,9 @@ struct vm_map {
 	struct ptable pt;             /* user half; the kernel half is shared */
 	struct list regions;
 	size_t nregions;
+	/* The region the last range check was satisfied by (a copyin or
+	 * copyout usually hits the same one again); NULL once it is freed. */
+	struct vm_region *hint;
 	size_t resident_pages;        /* user pages currently mapped */
 	unsigned asid;                /* address-space id (PCID/ASID), 0 = none */
 };

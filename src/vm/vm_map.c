@@ -45,6 +45,7 @@ static int space_init(struct vm_map *map)
 {
 	list_init(&map->regions);
 	map->nregions = 0;
+	map->hint = NULL;
 	map->resident_pages = 0;
 	irqflags_t f = arch_irq_save();
 	map->asid = next_asid++;
@@ -278,9 +279,17 @@ bool vm_map_range_allows(struct vm_map *map, vaddr_t va, size_t len, unsigned pr
 {
 	if (!map || va < USER_BASE || va > USER_END || len > USER_END - va)
 		return false;
+	vaddr_t start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + len, PAGE_SIZE);
 	irqflags_t f = vm_map_lock(map);
-	bool ok = vm_region_range_allows(map, ALIGN_DOWN(va, PAGE_SIZE),
-					 ALIGN_UP(va + len, PAGE_SIZE), prot);
+	/* Regions change in place (clipped, merged, reprotected): the hint
+	 * is only a guess, checked like any region. */
+	struct vm_region *h = map->hint;
+	bool ok = h && h->start <= start && end <= h->end && (h->prot & prot) == prot;
+	if (!ok) {
+		ok = vm_region_range_allows(map, start, end, prot);
+		if (ok)
+			map->hint = vm_region_lookup(map, start);
+	}
 	vm_map_unlock(map, f);
 	return ok;
 }

@@ -177,6 +177,8 @@ int vm_region_clip(struct vm_map *map, vaddr_t start, vaddr_t end)
 
 void vm_region_remove(struct vm_map *map, struct vm_region *r)
 {
+	if (map->hint == r)
+		map->hint = NULL;
 	list_remove(&r->link);
 	map->nregions--;
 	vm_region_free(r);

@@ -33,5 +33,9 @@ void console_flush(void);
 void console_input(const char *buf, size_t len);
 /* Take one received byte; returns -1 when none is pending. */
 int console_getc(void);
+/* Sleep until a byte is pending (WAIT_AWAKENED), the timeout passes
+ * (WAIT_TIMED_OUT; WAITQ_FOREVER for none) or the thread is interrupted
+ * (WAIT_INTERRUPTED).  Another reader may take the byte first. */
+int console_wait_input(uint64_t timeout_ns);
 
 #endif

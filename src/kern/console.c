@@ -8,11 +8,12 @@
  * PCI bus) still shows the boot from its first line.
  *
  * Input: drivers push received bytes from interrupt context; readers pop
- * them.  The ring drops new bytes when full rather than overwrite unread
+ * them, and may sleep until some arrive.  The ring drops new bytes when full rather than overwrite unread
  * ones (a person typing faster than the kernel reads loses the newest keys,
  * never a line already half-read). */
 #include <kern/arch.h>
 #include <kern/console.h>
+#include <kern/waitq.h>
 #include "pv/pv.h"
 
 static struct console *consoles;
@@ -24,6 +25,7 @@ static size_t boot_log_len;
 #define INPUT_RING 256
 static char input_ring[INPUT_RING];
 static volatile unsigned input_head, input_tail;   /* head: next write */
+static struct waitq input_waiters = { LIST_INIT(input_waiters.waiters) };
 
 void console_register(struct console *con)
 {
@@ -101,7 +103,19 @@ void console_input(const char *buf, size_t len)
 		input_ring[input_head] = buf[i];
 		input_head = next;
 	}
+	if (input_head != input_tail)
+		waitq_wake_all(&input_waiters);
 	arch_irq_restore(f);
+}
+
+int console_wait_input(uint64_t timeout_ns)
+{
+	irqflags_t f = arch_irq_save();
+	int r = WAIT_AWAKENED;
+	while (input_head == input_tail && r == WAIT_AWAKENED)
+		r = waitq_wait(&input_waiters, timeout_ns);
+	arch_irq_restore(f);
+	return r;
 }
 
 int console_getc(void)

@@ -8,6 +8,7 @@
 #include <ipc/mach_msg.h>
 #include <ipc/right.h>
 #include <kern/arch.h>
+#include <kern/console.h>
 #include <kern/device.h>
 #include <kern/errno.h>
 #include <kern/ktest.h>
@@ -15,6 +16,8 @@
 #include <kern/task.h>
 #include <kern/vm_map.h>
 #include <kern/vm_prot.h>
+#include <kern/waitq.h>
+#include "kt_threads.h"
 
 /* mach/message.h type names. */
 #define T_INTEGER_32 2
@@ -390,15 +393,21 @@ static int32_t dev_write(struct dev_env *env, mach_port_name_t dev, uint64_t rec
 }
 
 /* device_read(_inband): the reply stays in *out for the caller. */
-static int32_t dev_read(struct dev_env *env, mach_port_name_t dev, int32_t id, uint64_t recnum,
-			int32_t wanted, union dev_buf *out)
+static int32_t dev_read_mode(struct dev_env *env, mach_port_name_t dev, int32_t id,
+			     int32_t mode, uint64_t recnum, int32_t wanted, union dev_buf *out)
 {
 	struct req r;
 	req_start(&r, out);
-	req_int32(&r, 0);
+	req_int32(&r, mode);
 	req_int64(&r, recnum);
 	req_int32(&r, wanted);
 	return rpc(env, &r, dev, id, false);
+}
+
+static int32_t dev_read(struct dev_env *env, mach_port_name_t dev, int32_t id, uint64_t recnum,
+			int32_t wanted, union dev_buf *out)
+{
+	return dev_read_mode(env, dev, id, 0, recnum, wanted, out);
 }
 
 static int32_t dev_get_status(struct dev_env *env, mach_port_name_t dev, uint32_t flavor,
@@ -711,6 +720,24 @@ KTEST(device_server_status)
 }
 
 /* The console as a GNU Mach program uses it. */
+#define TYPED "kt-typed\n"
+
+/* Types TYPED on the console 5 ms from now, as a keyboard would. */
+static void type_later(void *unused)
+{
+	thread_sleep(5 * NSEC_PER_MSEC);
+	console_input(TYPED, sizeof(TYPED) - 1);
+}
+
+static bool memmem_found(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(hay + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
 KTEST(device_console)
 {
 	struct dev_env env;
@@ -728,12 +755,36 @@ KTEST(device_console)
 		  KERN_SUCCESS);
 	KT_EXPECT(written == (int32_t)sizeof(line) - 1);
 	static union dev_buf b;
-	/* Reads never wait: whatever input is buffered comes back (a boot
-	 * test may have fed the virtio console), then D_WOULD_BLOCK. */
+	/* With D_NOWAIT whatever input is buffered comes back (a boot test
+	 * may have fed the virtio console), then D_WOULD_BLOCK. */
 	int rc = KERN_SUCCESS;
 	for (int i = 0; i < 1024 && rc == KERN_SUCCESS; i++)
-		rc = dev_read(&env, dev, ID_READ_INBAND, 0, 16, &b);
+		rc = dev_read_mode(&env, dev, ID_READ_INBAND, D_NOWAIT, 0, 16, &b);
 	KT_EXPECT(rc == D_WOULD_BLOCK);
+	/* Without it the read sleeps until something is typed. */
+	struct thread *typist = thread_create_kernel("kt-typist", type_later, NULL,
+						     SCHED_PRIO_KERNEL + 1);
+	KT_ASSERT(typist != NULL);
+	thread_start(typist);
+	uint64_t t0 = clock_ns();
+	/* Other input may come first when a boot test feeds the console:
+	 * read until the typed line is in. */
+	static char seen[256];
+	size_t got = 0;
+	bool first = true, waited = false;
+	while (got < sizeof(seen) - 16 && !memmem_found(seen, got, TYPED)) {
+		if (dev_read_mode(&env, dev, ID_READ_INBAND, 0, 0, 16, &b) != KERN_SUCCESS)
+			break;
+		mach_msg_type_t *t = (mach_msg_type_t *)(void *)b.reply.body;
+		if (first)
+			waited = clock_ns() - t0 >= 4 * NSEC_PER_MSEC;
+		first = false;
+		memcpy(seen + got, b.reply.body + 8, MIN(t->number, 16u));
+		got += MIN(t->number, 16u);
+	}
+	KT_EXPECT(memmem_found(seen, got, TYPED));
+	/* Nothing else was pending, so the first read had to sleep. */
+	KT_EXPECT(waited || got > sizeof(TYPED) - 1);
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 2, &b) == KERN_SUCCESS);
 	KT_EXPECT(body_u32(&b, 8) == 0 && body_u32(&b, 12) == 1);
 	int32_t v = 0;

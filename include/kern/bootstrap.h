@@ -31,6 +31,11 @@ struct boot_program {
 	bool expect_killed;      /* listed as "path!": its death is expected */
 };
 
+/* The initrd: the first boot module that is not a boot-script module (no
+ * $(...) in its command line), where the loader put it (module memory is
+ * kept for good).  False if there is none. */
+bool boot_initrd(const void **data, size_t *size);
+
 /* True if there is anything for boot_start_programs() to start: an init=
  * list, or a boot module with $(task-create) (GNU Mach boots those
  * without any init=). */

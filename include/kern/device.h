@@ -127,5 +127,9 @@ size_t device_count(void);
 void device_init(void);
 /* src/dev/console_device.c */
 int console_device_register(void);
+/* "rd0", the initrd as a read-only RAM disk (src/dev/ramdisk.c): K_OK,
+ * K_ENOENT when the loader gave no initrd (or an empty one), or
+ * device_register's error. */
+int ramdisk_register(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <kern/errno.h>
 #include <kern/printf.h>
 #include <kern/string.h>
+#include <kern/time_device.h>
 
 static struct list devices = LIST_INIT(devices);
 static size_t ndevices;
@@ -170,4 +171,11 @@ void device_init(void)
 	int rc = console_device_register();
 	if (rc != K_OK)
 		kprintf("device: the console device was not registered (%d)\n", rc);
+	/* The initrd as "rd0" (none without an initrd), the clock as "time". */
+	rc = ramdisk_register();
+	if (rc != K_OK && rc != K_ENOENT)
+		kprintf("device: the RAM disk was not registered (%d)\n", rc);
+	rc = time_device_register();
+	if (rc != K_OK)
+		kprintf("device: the time device was not registered (%d)\n", rc);
 }

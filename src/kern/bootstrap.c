@@ -36,8 +36,7 @@ static const char *basename_of(const char *path)
 	return b;
 }
 
-/* The initrd: the first module that is not a boot-script module. */
-static bool find_initrd(const void **data, size_t *size)
+bool boot_initrd(const void **data, size_t *size)
 {
 	for (unsigned i = 0; i < boot_info.nmods; i++) {
 		const struct boot_module *m = &boot_info.mods[i];
@@ -300,7 +299,7 @@ int boot_start_programs(struct boot_program *out, int max)
 	if (list) {
 		const void *initrd;
 		size_t initrd_size;
-		if (!find_initrd(&initrd, &initrd_size)) {
+		if (!boot_initrd(&initrd, &initrd_size)) {
 			kprintf("init: no initrd to load '%.*s' from\n", (int)len, list);
 			result = K_ENOENT;
 		} else {

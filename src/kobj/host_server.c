@@ -107,6 +107,12 @@ static struct time_value64 time_of_day(void)
 	return split_ns((int64_t)clock_ns() + time_of_day_offset);
 }
 
+/* For the kernel's other readers of the clock (the "time" device). */
+void host_time_of_day(struct time_value64 *tv)
+{
+	*tv = time_of_day();
+}
+
 static kern_return_t set_time_of_day(struct host *host, int64_t seconds, int64_t ns)
 {
 	if (host == NULL || !host->priv)

@@ -228,4 +228,8 @@ kern_return_t ds_device_set_status(struct device *device, uint32_t flavor,
 kern_return_t ds_device_map(struct device *device, uint32_t prot, uintptr_t offset,
 			    uintptr_t size, struct ipc_port **pager, int32_t unmap);
 
+/* The time of day (host_set_time's offset + uptime), as host_get_time64
+ * answers it (src/kobj/host_server.c). */
+void host_time_of_day(struct time_value64 *tv);
+
 #endif

@@ -17,6 +17,7 @@
 #include <kern/vm_map.h>
 #include <kern/vm_prot.h>
 #include <kern/waitq.h>
+#include "kt_devrpc.h"
 #include "kt_threads.h"
 
 /* mach/message.h type names. */
@@ -207,129 +208,14 @@ KTEST(device_registry)
 
 /* ---- requests through the server ---------------------------------------- */
 
-union dev_buf {
-	uint8_t bytes[1024];
-	struct {
-		mach_msg_header_t h;
-		mach_msg_type_t ret_type;
-		int32_t ret_code, pad;
-		uint8_t body[960];
-	} reply;
-};
-
-/* A request being built: the header, then typed items, 8-byte aligned. */
-struct req {
-	union dev_buf *b;
-	uint32_t len;
-};
-
-static void req_start(struct req *r, union dev_buf *b)
-{
-	memset(b, 0, sizeof(*b));
-	r->b = b;
-	r->len = sizeof(mach_msg_header_t);
-}
-
-static void req_raw(struct req *r, const void *data, size_t len)
-{
-	memcpy(r->b->bytes + r->len, data, len);
-	r->len += (uint32_t)ALIGN_UP(len, 8);
-}
-
-static void req_type(struct req *r, uint32_t word, uint32_t number)
-{
-	mach_msg_type_t t = { .word = word, .number = number };
-	req_raw(r, &t, sizeof(t));
-}
-
-static void req_int32(struct req *r, int32_t v)
-{
-	req_type(r, MSGT_WORD(T_INTEGER_32, 32, true), 1);
-	req_raw(r, &v, 4);
-}
-
-static void req_int64(struct req *r, uint64_t v)
-{
-	req_type(r, MSGT_WORD(T_INTEGER_64, 64, true), 1);
-	req_raw(r, &v, 8);
-}
-
-struct dev_env {
-	struct task *task;
-	struct ipc_space *space;
-	mach_port_name_t master;  /* send right to the device master */
-	mach_port_name_t self;    /* send right to the task's own port */
-	mach_port_name_t reply;   /* a receive right for replies */
-};
-
-static bool env_init(struct dev_env *env)
-{
-	env->task = task_create("kt-device");
-	if (env->task == NULL)
-		return false;
-	env->space = env->task->itk_space;
-	env->master = ipc_device_master_self(env->task);
-	env->self = ipc_task_self(env->task);
-	env->reply = ipc_reply_port(env->task);
-	return env->master != MACH_PORT_NULL && env->self != MACH_PORT_NULL &&
-	       env->reply != MACH_PORT_NULL;
-}
-
-static void env_fini(struct dev_env *env)
-{
-	task_terminate(env->task, 0, NULL);
-	task_wait(env->task);
-}
-
-/* Send the request to dest with a send-once reply right and receive the
- * reply into the same buffer: the reply's return code, mach_msg's own
- * error when it failed (MACH_SEND_..., MACH_RCV_...: no D_* code is
- * near them), or -2 for a reply to something else. */
-static int32_t rpc(struct dev_env *env, struct req *r, mach_port_name_t dest, int32_t id,
-		   bool complex)
-{
-	mach_msg_header_t *h = &r->b->reply.h;
-	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE) |
-		       (complex ? MACH_MSGH_BITS_COMPLEX : 0);
-	h->msgh_size = r->len;
-	h->msgh_remote_slot = dest;
-	h->msgh_protected_payload = env->reply;
-	h->msgh_id = id;
-	struct ipc_msg_buf buf = { .user = false, .addr = (uintptr_t)r->b, .map = &env->task->map };
-	mach_msg_return_t mr = ipc_mach_msg(env->space, buf,
-					    MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-					    r->len, sizeof(*r->b), env->reply, 1000, MACH_PORT_NULL);
-	if (mr != MACH_MSG_SUCCESS)
-		return (int32_t)mr;
-	if (h->msgh_id != id + 100) {
-		ktest_note("reply id %d to %d", h->msgh_id, id);
-		return -2;
-	}
-	return r->b->reply.ret_code;
-}
-
-static uint32_t body_u32(const union dev_buf *b, size_t off)
-{
-	uint32_t v;
-	memcpy(&v, b->reply.body + off, 4);
-	return v;
-}
-
-static uint64_t body_u64(const union dev_buf *b, size_t off)
-{
-	uint64_t v;
-	memcpy(&v, b->reply.body + off, 8);
-	return v;
-}
-
 /* device_open(to, mode, name): the code; *dev the new name on success. */
-static int32_t dev_open(struct dev_env *env, mach_port_name_t to, int32_t id, uint32_t mode,
+static int32_t dev_open(struct ktd_env *env, mach_port_name_t to, int32_t id, uint32_t mode,
 			const char *name, mach_port_name_t *dev)
 {
-	static union dev_buf b;
-	struct req r;
-	req_start(&r, &b);
-	req_int32(&r, (int32_t)mode);
+	static union ktd_buf b;
+	struct ktd_req r;
+	ktd_start(&r, &b);
+	ktd_int32(&r, (int32_t)mode);
 	char field[DEVICE_NAME_MAX];
 	memset(field, 0, sizeof(field));
 	memcpy(field, name, MIN(strlen(name), sizeof(field)));
@@ -337,102 +223,102 @@ static int32_t dev_open(struct dev_env *env, mach_port_name_t to, int32_t id, ui
 	 * LP64 its name, size and number fit the short form's 8 bytes),
 	 * device_open_new as 128 characters. */
 	if (id == ID_OPEN)
-		req_type(&r, MSGT_WORD(T_STRING_C, DEVICE_NAME_MAX * 8, true) | MSGT_LONGFORM, 1);
+		ktd_type(&r, MSGT_WORD(T_STRING_C, DEVICE_NAME_MAX * 8, true) | MSGT_LONGFORM, 1);
 	else
-		req_type(&r, MSGT_WORD(T_STRING_C, 8, true), DEVICE_NAME_MAX);
-	req_raw(&r, field, sizeof(field));
-	int32_t kr = rpc(env, &r, to, id, false);
+		ktd_type(&r, MSGT_WORD(T_STRING_C, 8, true), DEVICE_NAME_MAX);
+	ktd_raw(&r, field, sizeof(field));
+	int32_t kr = ktd_rpc(env, &r, to, id);
 	if (kr == KERN_SUCCESS) {
 		if (b.reply.h.msgh_size != 64 || !(b.reply.h.msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
-		    MSGT_NAME(body_u32(&b, 0)) != MACH_MSG_TYPE_PORT_SEND)
+		    MSGT_NAME(ktd_u32(&b, 0)) != MACH_MSG_TYPE_PORT_SEND)
 			return -3;
-		*dev = body_u32(&b, 8);
+		*dev = ktd_u32(&b, 8);
 	}
 	return kr;
 }
 
-static int32_t dev_close(struct dev_env *env, mach_port_name_t dev)
+static int32_t dev_close(struct ktd_env *env, mach_port_name_t dev)
 {
-	static union dev_buf b;
-	struct req r;
-	req_start(&r, &b);
-	return rpc(env, &r, dev, ID_CLOSE, false);
+	static union ktd_buf b;
+	struct ktd_req r;
+	ktd_start(&r, &b);
+	return ktd_rpc(env, &r, dev, ID_CLOSE);
 }
 
-static int32_t dev_write_inband(struct dev_env *env, mach_port_name_t dev, uint64_t recnum,
+static int32_t dev_write_inband(struct ktd_env *env, mach_port_name_t dev, uint64_t recnum,
 				const void *data, uint32_t len, int32_t *written)
 {
-	static union dev_buf b;
-	struct req r;
-	req_start(&r, &b);
-	req_int32(&r, 0);
-	req_int64(&r, recnum);
-	req_type(&r, MSGT_WORD(T_CHAR, 8, true), len);
-	req_raw(&r, data, len);
-	int32_t kr = rpc(env, &r, dev, ID_WRITE_INBAND, false);
+	static union ktd_buf b;
+	struct ktd_req r;
+	ktd_start(&r, &b);
+	ktd_int32(&r, 0);
+	ktd_int64(&r, recnum);
+	ktd_type(&r, MSGT_WORD(T_CHAR, 8, true), len);
+	ktd_raw(&r, data, len);
+	int32_t kr = ktd_rpc(env, &r, dev, ID_WRITE_INBAND);
 	if (kr == KERN_SUCCESS)
-		*written = (int32_t)body_u32(&b, 8);
+		*written = (int32_t)ktd_u32(&b, 8);
 	return kr;
 }
 
 /* device_write with len bytes out of line at addr in the task. */
-static int32_t dev_write(struct dev_env *env, mach_port_name_t dev, uint64_t recnum,
+static int32_t dev_write(struct ktd_env *env, mach_port_name_t dev, uint64_t recnum,
 			 uint64_t addr, uint32_t len, int32_t *written)
 {
-	static union dev_buf b;
-	struct req r;
-	req_start(&r, &b);
-	req_int32(&r, 0);
-	req_int64(&r, recnum);
-	req_type(&r, MSGT_WORD(T_INTEGER_8, 8, false) | MSGT_LONGFORM, len);
-	req_raw(&r, &addr, 8);
-	int32_t kr = rpc(env, &r, dev, ID_WRITE, true);
+	static union ktd_buf b;
+	struct ktd_req r;
+	ktd_start(&r, &b);
+	ktd_int32(&r, 0);
+	ktd_int64(&r, recnum);
+	ktd_type(&r, MSGT_WORD(T_INTEGER_8, 8, false) | MSGT_LONGFORM, len);
+	ktd_raw(&r, &addr, 8);
+	int32_t kr = ktd_rpc_bits(env, &r, dev, ID_WRITE, MACH_MSGH_BITS_COMPLEX);
 	if (kr == KERN_SUCCESS)
-		*written = (int32_t)body_u32(&b, 8);
+		*written = (int32_t)ktd_u32(&b, 8);
 	return kr;
 }
 
 /* device_read(_inband): the reply stays in *out for the caller. */
-static int32_t dev_read_mode(struct dev_env *env, mach_port_name_t dev, int32_t id,
-			     int32_t mode, uint64_t recnum, int32_t wanted, union dev_buf *out)
+static int32_t dev_read_mode(struct ktd_env *env, mach_port_name_t dev, int32_t id,
+			     int32_t mode, uint64_t recnum, int32_t wanted, union ktd_buf *out)
 {
-	struct req r;
-	req_start(&r, out);
-	req_int32(&r, mode);
-	req_int64(&r, recnum);
-	req_int32(&r, wanted);
-	return rpc(env, &r, dev, id, false);
+	struct ktd_req r;
+	ktd_start(&r, out);
+	ktd_int32(&r, mode);
+	ktd_int64(&r, recnum);
+	ktd_int32(&r, wanted);
+	return ktd_rpc(env, &r, dev, id);
 }
 
-static int32_t dev_read(struct dev_env *env, mach_port_name_t dev, int32_t id, uint64_t recnum,
-			int32_t wanted, union dev_buf *out)
+static int32_t dev_read(struct ktd_env *env, mach_port_name_t dev, int32_t id, uint64_t recnum,
+			int32_t wanted, union ktd_buf *out)
 {
 	return dev_read_mode(env, dev, id, 0, recnum, wanted, out);
 }
 
-static int32_t dev_get_status(struct dev_env *env, mach_port_name_t dev, uint32_t flavor,
-			      uint32_t count, union dev_buf *out)
+static int32_t dev_get_status(struct ktd_env *env, mach_port_name_t dev, uint32_t flavor,
+			      uint32_t count, union ktd_buf *out)
 {
-	struct req r;
-	req_start(&r, out);
-	req_int32(&r, (int32_t)flavor);
-	req_int32(&r, (int32_t)count);
-	return rpc(env, &r, dev, ID_GET_STATUS, false);
+	struct ktd_req r;
+	ktd_start(&r, out);
+	ktd_int32(&r, (int32_t)flavor);
+	ktd_int32(&r, (int32_t)count);
+	return ktd_rpc(env, &r, dev, ID_GET_STATUS);
 }
 
-static int32_t dev_set_status(struct dev_env *env, mach_port_name_t dev, uint32_t flavor,
+static int32_t dev_set_status(struct ktd_env *env, mach_port_name_t dev, uint32_t flavor,
 			      const int32_t *status, uint32_t count)
 {
-	static union dev_buf b;
-	struct req r;
-	req_start(&r, &b);
-	req_int32(&r, (int32_t)flavor);
-	req_type(&r, MSGT_WORD(T_INTEGER_32, 32, true), count);
-	req_raw(&r, status, count * 4);
-	return rpc(env, &r, dev, ID_SET_STATUS, false);
+	static union ktd_buf b;
+	struct ktd_req r;
+	ktd_start(&r, &b);
+	ktd_int32(&r, (int32_t)flavor);
+	ktd_type(&r, MSGT_WORD(T_INTEGER_32, 32, true), count);
+	ktd_raw(&r, status, count * 4);
+	return ktd_rpc(env, &r, dev, ID_SET_STATUS);
 }
 
-static mach_port_urefs_t send_refs(struct dev_env *env, mach_port_name_t name)
+static mach_port_urefs_t send_refs(struct ktd_env *env, mach_port_name_t name)
 {
 	mach_port_urefs_t refs = 0;
 	if (ipc_space_get_refs(env->space, name, MACH_PORT_RIGHT_SEND, &refs) != KERN_SUCCESS)
@@ -446,8 +332,8 @@ static mach_port_urefs_t send_refs(struct dev_env *env, mach_port_name_t name)
 KTEST(device_server_open_close)
 {
 	KT_ASSERT(kd_register());
-	struct dev_env env;
-	if (!env_init(&env)) {
+	struct ktd_env env;
+	if (!ktd_env_init(&env, "kt-device")) {
 		KT_EXPECT(false);   /* no task for the test */
 		device_unregister(&kd_dev);
 		return;
@@ -491,22 +377,22 @@ KTEST(device_server_open_close)
 	KT_EXPECT(dev_close(&env, env.self) == D_NO_SUCH_DEVICE);
 	/* A malformed close (a body it should not have): the stub refuses. */
 	{
-		static union dev_buf b;
-		struct req r;
-		req_start(&r, &b);
-		req_int32(&r, 1);
-		KT_EXPECT(rpc(&env, &r, dev, ID_CLOSE, false) == MIG_BAD_ARGUMENTS);
+		static union ktd_buf b;
+		struct ktd_req r;
+		ktd_start(&r, &b);
+		ktd_int32(&r, 1);
+		KT_EXPECT(ktd_rpc(&env, &r, dev, ID_CLOSE) == MIG_BAD_ARGUMENTS);
 	}
 	/* Not mappable. */
 	{
-		static union dev_buf b;
-		struct req r;
-		req_start(&r, &b);
-		req_int32(&r, PROT_R);
-		req_int64(&r, 0);
-		req_int64(&r, PAGE_SIZE);
-		req_int32(&r, 0);   /* unmap */
-		KT_EXPECT(rpc(&env, &r, dev, ID_MAP, false) == D_INVALID_OPERATION);
+		static union ktd_buf b;
+		struct ktd_req r;
+		ktd_start(&r, &b);
+		ktd_int32(&r, PROT_R);
+		ktd_int64(&r, 0);
+		ktd_int64(&r, PAGE_SIZE);
+		ktd_int32(&r, 0);   /* unmap */
+		KT_EXPECT(ktd_rpc(&env, &r, dev, ID_MAP) == D_INVALID_OPERATION);
 	}
 
 	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
@@ -524,7 +410,7 @@ KTEST(device_server_open_close)
 	mach_port_type_t type = 0;
 	KT_EXPECT(ipc_space_type(env.space, dev, &type) == KERN_SUCCESS);
 	KT_EXPECT(type == MACH_PORT_TYPE_DEAD_NAME);
-	env_fini(&env);
+	ktd_env_fini(&env);
 }
 
 /* Writes in band and out of line reach the device whole, cut into
@@ -532,8 +418,8 @@ KTEST(device_server_open_close)
 KTEST(device_server_write)
 {
 	KT_ASSERT(kd_register());
-	struct dev_env env;
-	if (!env_init(&env)) {
+	struct ktd_env env;
+	if (!ktd_env_init(&env, "kt-device")) {
 		KT_EXPECT(false);   /* no task for the test */
 		device_unregister(&kd_dev);
 		return;
@@ -599,7 +485,7 @@ KTEST(device_server_write)
 	KT_EXPECT(kd.writes == 0);
 	KT_EXPECT(dev_close(&env, ro) == KERN_SUCCESS);
 	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
-	env_fini(&env);
+	ktd_env_fini(&env);
 }
 
 /* Reads in band and out of line: what the device has, no more; nothing
@@ -607,8 +493,8 @@ KTEST(device_server_write)
 KTEST(device_server_read)
 {
 	KT_ASSERT(kd_register());
-	struct dev_env env;
-	if (!env_init(&env)) {
+	struct ktd_env env;
+	if (!ktd_env_init(&env, "kt-device")) {
 		KT_EXPECT(false);   /* no task for the test */
 		device_unregister(&kd_dev);
 		return;
@@ -618,27 +504,27 @@ KTEST(device_server_read)
 	for (size_t i = 0; i < sizeof(kd.readable); i++)
 		kd.readable[i] = (uint8_t)(i * 11 + 3);
 	kd.nreadable = 300;
-	static union dev_buf b;
+	static union ktd_buf b;
 
 	/* In band: at most 128 bytes whatever is asked. */
 	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 1000, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == IO_INBAND_MAX);
-	KT_EXPECT(MSGT_NAME(body_u32(&b, 0)) == T_CHAR);
+	KT_EXPECT(ktd_u32(&b, 4) == IO_INBAND_MAX);
+	KT_EXPECT(MSGT_NAME(ktd_u32(&b, 0)) == T_CHAR);
 	KT_EXPECT(memcmp(b.reply.body + 8, kd.readable, IO_INBAND_MAX) == 0);
 	KT_EXPECT(b.reply.h.msgh_size == 56 + IO_INBAND_MAX);
 	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 10, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == 10);
+	KT_EXPECT(ktd_u32(&b, 4) == 10);
 	KT_EXPECT(memcmp(b.reply.body + 8, kd.readable + 128, 10) == 0);
 	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, -1, &b) == D_INVALID_SIZE);
 
 	/* Out of line: asked 5000, the device has 162 left: exactly 162. */
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 5000, &b) == KERN_SUCCESS);
 	KT_EXPECT(b.reply.h.msgh_bits & MACH_MSGH_BITS_COMPLEX);
-	uint32_t word = body_u32(&b, 0), count = body_u32(&b, 4);
+	uint32_t word = ktd_u32(&b, 0), count = ktd_u32(&b, 4);
 	KT_EXPECT(word & MSGT_LONGFORM);
 	KT_EXPECT(!(word & MSGT_INLINE));
 	KT_EXPECT(count == 162);
-	uint64_t addr = body_u64(&b, 8);
+	uint64_t addr = ktd_u64(&b, 8);
 	static uint8_t got[9000];
 	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, count) == K_OK);
 	KT_EXPECT(memcmp(got, kd.readable + 138, 162) == 0);
@@ -648,15 +534,15 @@ KTEST(device_server_read)
 	KT_EXPECT(dev_read(&env, dev, ID_READ_INBAND, 0, 100, &b) == D_WOULD_BLOCK);
 	/* Zero bytes wanted: nothing, successfully. */
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 0, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == 0);
+	KT_EXPECT(ktd_u32(&b, 4) == 0);
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, -5, &b) == D_INVALID_SIZE);
 
 	/* A long read across chunks. */
 	kd.readpos = 0;
 	kd.nreadable = sizeof(kd.readable);
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 9000, &b) == KERN_SUCCESS);
-	count = body_u32(&b, 4);
-	addr = body_u64(&b, 8);
+	count = ktd_u32(&b, 4);
+	addr = ktd_u64(&b, 8);
 	KT_EXPECT(count == 9000);
 	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, 9000) == K_OK);
 	KT_EXPECT(memcmp(got, kd.readable, 9000) == 0);
@@ -665,22 +551,22 @@ KTEST(device_server_read)
 	kd.readpos = 0;
 	kd.nreadable = PAGE_SIZE + 904;
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, 9000, &b) == KERN_SUCCESS);
-	count = body_u32(&b, 4);
-	addr = body_u64(&b, 8);
+	count = ktd_u32(&b, 4);
+	addr = ktd_u64(&b, 8);
 	KT_EXPECT(count == PAGE_SIZE + 904);
 	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, count) == K_OK);
 	KT_EXPECT(memcmp(got, kd.readable, count) == 0);
 	/* Exactly one page. */
 	kd.readpos = 0;
 	KT_EXPECT(dev_read(&env, dev, ID_READ, 0, (int32_t)PAGE_SIZE, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == PAGE_SIZE);
-	addr = body_u64(&b, 8);
+	KT_EXPECT(ktd_u32(&b, 4) == PAGE_SIZE);
+	addr = ktd_u64(&b, 8);
 	KT_EXPECT(addr != 0 && vm_map_read(&env.task->map, addr, got, PAGE_SIZE) == K_OK);
 	KT_EXPECT(memcmp(got, kd.readable, PAGE_SIZE) == 0);
 
 	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
 	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
-	env_fini(&env);
+	ktd_env_fini(&env);
 }
 
 /* get_status and set_status: the device's own flavor, the generic size
@@ -688,27 +574,27 @@ KTEST(device_server_read)
 KTEST(device_server_status)
 {
 	KT_ASSERT(kd_register());
-	struct dev_env env;
-	if (!env_init(&env)) {
+	struct ktd_env env;
+	if (!ktd_env_init(&env, "kt-device")) {
 		KT_EXPECT(false);   /* no task for the test */
 		device_unregister(&kd_dev);
 		return;
 	}
 	mach_port_name_t dev = MACH_PORT_NULL;
 	KT_ASSERT(dev_open(&env, env.master, ID_OPEN, D_READ, "kt-dev", &dev) == KERN_SUCCESS);
-	static union dev_buf b;
+	static union ktd_buf b;
 	int32_t v = 4242;
 	KT_EXPECT(dev_set_status(&env, dev, KT_FLAVOR, &v, 1) == KERN_SUCCESS);
 	KT_EXPECT(kd.status == 4242);
 	KT_EXPECT(dev_get_status(&env, dev, KT_FLAVOR, 16, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == 1 && (int32_t)body_u32(&b, 8) == 4242);
+	KT_EXPECT(ktd_u32(&b, 4) == 1 && (int32_t)ktd_u32(&b, 8) == 4242);
 	KT_EXPECT(b.reply.h.msgh_size == 56 + 8);
 
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 16, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 4) == 2);
-	KT_EXPECT(body_u32(&b, 8) == 1u << 20 && body_u32(&b, 12) == 512);
+	KT_EXPECT(ktd_u32(&b, 4) == 2);
+	KT_EXPECT(ktd_u32(&b, 8) == 1u << 20 && ktd_u32(&b, 12) == 512);
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_RECORDS, 2, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 8) == (1u << 20) / 512 && body_u32(&b, 12) == 512);
+	KT_EXPECT(ktd_u32(&b, 8) == (1u << 20) / 512 && ktd_u32(&b, 12) == 512);
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 1, &b) == D_INVALID_SIZE);
 	KT_EXPECT(dev_get_status(&env, dev, 12345, 16, &b) == D_INVALID_OPERATION);
 	KT_EXPECT(dev_set_status(&env, dev, 12345, &v, 1) == D_INVALID_OPERATION);
@@ -716,7 +602,7 @@ KTEST(device_server_status)
 	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 16, &b) == D_NO_SUCH_DEVICE);
 	KT_EXPECT(device_unregister(&kd_dev) == K_OK);
-	env_fini(&env);
+	ktd_env_fini(&env);
 }
 
 /* The console as a GNU Mach program uses it. */
@@ -740,8 +626,8 @@ static bool memmem_found(const char *hay, size_t len, const char *needle)
 
 KTEST(device_console)
 {
-	struct dev_env env;
-	KT_ASSERT(env_init(&env));
+	struct ktd_env env;
+	KT_ASSERT(ktd_env_init(&env, "kt-device"));
 	struct device *con = device_lookup("console", 7);
 	KT_ASSERT(con != NULL);
 	uint32_t opens = con->open_count;
@@ -754,7 +640,7 @@ KTEST(device_console)
 	KT_EXPECT(dev_write_inband(&env, dev, 0, line, sizeof(line) - 1, &written) ==
 		  KERN_SUCCESS);
 	KT_EXPECT(written == (int32_t)sizeof(line) - 1);
-	static union dev_buf b;
+	static union ktd_buf b;
 	/* With D_NOWAIT whatever input is buffered comes back (a boot test
 	 * may have fed the virtio console), then D_WOULD_BLOCK. */
 	int rc = KERN_SUCCESS;
@@ -786,11 +672,11 @@ KTEST(device_console)
 	/* Nothing else was pending, so the first read had to sleep. */
 	KT_EXPECT(waited || got > sizeof(TYPED) - 1);
 	KT_EXPECT(dev_get_status(&env, dev, DEV_GET_SIZE, 2, &b) == KERN_SUCCESS);
-	KT_EXPECT(body_u32(&b, 8) == 0 && body_u32(&b, 12) == 1);
+	KT_EXPECT(ktd_u32(&b, 8) == 0 && ktd_u32(&b, 12) == 1);
 	int32_t v = 0;
 	KT_EXPECT(dev_set_status(&env, dev, 0, &v, 1) == D_INVALID_OPERATION);
 	KT_EXPECT(dev_close(&env, dev) == KERN_SUCCESS);
 	KT_EXPECT(con->open_count == opens);
 	device_release(con);
-	env_fini(&env);
+	ktd_env_fini(&env);
 }

@@ -1,8 +1,7 @@
 /* Hand-built device.defs (and a few host) requests for the device
- * self-tests of single devices (kt_ramdisk.c, kt_time_device.c): a task
- * made for the test sends GNU Mach LP64 messages from its own space, as
- * kt_device.c does for the device layer itself, and the replies are
- * taken apart field by field.  Everything is static inline so each test
+ * self-tests (kt_device.c, kt_ramdisk.c, kt_time_device.c): a task made
+ * for the test sends GNU Mach LP64 messages from its own space, and the
+ * replies are taken apart field by field.  Everything is static inline so each test
  * file takes only what it uses. */
 #ifndef KT_DEVRPC_H
 #define KT_DEVRPC_H
@@ -51,6 +50,7 @@ struct ktd_env {
 	struct ipc_space *space;
 	mach_port_name_t master;  /* send right to the device master */
 	mach_port_name_t host;    /* send right to the host port */
+	mach_port_name_t self;    /* send right to the task's own port */
 	mach_port_name_t reply;   /* a receive right for replies */
 };
 
@@ -93,9 +93,10 @@ static inline bool ktd_env_init(struct ktd_env *env, const char *name)
 	env->space = env->task->itk_space;
 	env->master = ipc_device_master_self(env->task);
 	env->host = ipc_host_self(env->task);
+	env->self = ipc_task_self(env->task);
 	env->reply = ipc_reply_port(env->task);
 	return env->master != MACH_PORT_NULL && env->host != MACH_PORT_NULL &&
-	       env->reply != MACH_PORT_NULL;
+	       env->self != MACH_PORT_NULL && env->reply != MACH_PORT_NULL;
 }
 
 static inline void ktd_env_fini(struct ktd_env *env)
@@ -107,11 +108,12 @@ static inline void ktd_env_fini(struct ktd_env *env)
 /* Send the request to dest and receive the reply into the same buffer:
  * the reply's return code, mach_msg's error, or -2 for a reply to
  * something else. */
-static inline int32_t ktd_rpc(struct ktd_env *env, struct ktd_req *r, mach_port_name_t dest,
-			      int32_t id)
+static inline int32_t ktd_rpc_bits(struct ktd_env *env, struct ktd_req *r, mach_port_name_t dest,
+				   int32_t id, uint32_t extra_bits)
 {
 	mach_msg_header_t *h = &r->b->reply.h;
-	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE) |
+		       extra_bits;
 	h->msgh_size = r->len;
 	h->msgh_remote_slot = dest;
 	h->msgh_protected_payload = env->reply;
@@ -127,6 +129,12 @@ static inline int32_t ktd_rpc(struct ktd_env *env, struct ktd_req *r, mach_port_
 		return -2;
 	}
 	return r->b->reply.ret_code;
+}
+
+static inline int32_t ktd_rpc(struct ktd_env *env, struct ktd_req *r, mach_port_name_t dest,
+			      int32_t id)
+{
+	return ktd_rpc_bits(env, r, dest, id, 0);
 }
 
 static inline uint32_t ktd_u32(const union ktd_buf *b, size_t off)

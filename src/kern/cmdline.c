@@ -19,6 +19,8 @@ static const struct {
 } known_keys[] = {
 	{ "ktest", "run the in-kernel self-tests (ktest=a,b for a subset) and power off" },
 	{ "ktest_virtio_loop", "ktest: a loopback virtio console is attached (1 = require it)" },
+	{ "ktest_virtio_blk", "ktest: virtio-blk disks attached: NAME:SECTORS:rw|ro|ioerr,..." },
+	{ "ktest_virtio_blk_resize", "ktest: wait for disk NAME to grow to SECTORS (NAME:SECTORS)" },
 	{ "virtio_mmio.device", "a virtio-mmio device: <size>@<base>:<irq>[:<id>] (QEMU microvm)" },
 	{ "console", "ignored (machv writes to every console it finds)" },
 	{ "earlyprintk", "ignored" },

@@ -9,6 +9,10 @@
 #include "virtio/virtio.h"
 #include "virtio/virtio_console.h"
 
+/* Weak: the host unit tests link the core with the console driver only
+ * (virtio/drivers/blk.c needs the kernel's device layer). */
+extern const struct virtio_driver virtio_blk_driver __attribute__((weak));
+
 #define MAX_DRIVERS 8
 #define DEFAULT_QUEUE_SIZE 256
 
@@ -39,6 +43,8 @@ void virtio_init(void)
 		return;
 	done = true;
 	virtio_register_driver(&virtio_console_driver);
+	if (&virtio_blk_driver)
+		virtio_register_driver(&virtio_blk_driver);
 	virtio_pci_init();
 }
 

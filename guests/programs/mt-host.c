@@ -1,11 +1,14 @@
 /* Mach test suite: the host port - host_info flavours, host_get_time,
  * host_get_uptime64, host_get_kernel_version, and what a plain host
- * port may not do. */
+ * port may not do; the privileged host port an init= program gets in its
+ * environment (MACHV_HOST_PORT), and what it may do. */
 #include <mt.h>
 #include <mach_init.h>
 #include <mach/host_info.h>
 #include <mach/time_value.h>
+#include "mach.h"
 #include "mach_host.h"
+#include "mach_port.h"
 
 static mach_port_t host;
 
@@ -89,6 +92,43 @@ static void test_privileged(void)
 	      "host_reboot through the plain host port: KERN_INVALID_HOST");
 }
 
+/* The decimal value of NAME=... in envp, or MACH_PORT_NULL. */
+static mach_port_t env_port(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=') {
+			unsigned long v = 0;
+			for (const char *p = *envp + n + 1; *p >= '0' && *p <= '9'; p++)
+				v = v * 10 + (unsigned long)(*p - '0');
+			return (mach_port_t)v;
+		}
+	return MACH_PORT_NULL;
+}
+
+/* An init= program gets host-priv and the device master (docs/abi.md). */
+static void test_boot_ports(char **envp)
+{
+	mach_port_t priv = env_port(envp, "MACHV_HOST_PORT");
+	mach_port_t devices = env_port(envp, "MACHV_DEVICE_PORT");
+	mach_port_type_t type = 0;
+
+	if (!mt_ok(MACH_PORT_VALID(priv) && MACH_PORT_VALID(devices),
+		   "MACHV_HOST_PORT and MACHV_DEVICE_PORT are in the environment (0x%x, 0x%x)",
+		   priv, devices))
+		return;
+	MT_KR(mach_port_type(mach_task_self(), priv, &type), KERN_SUCCESS,
+	      "MACHV_HOST_PORT names a right");
+	mt_eq(type, MACH_PORT_TYPE_SEND, "a send right");
+	mt_ok(priv != host && devices != host && priv != devices, "three different ports");
+	time_value64_t now = { 0, 0 };
+	MT_KR(host_get_time64(host, &now), KERN_SUCCESS, "host_get_time64");
+	time_value_t t = { (long)now.seconds, 0 };
+	MT_KR(host_set_time(priv, t), KERN_SUCCESS, "host_set_time through host-priv");
+	MT_KR(host_set_time(devices, t), KERN_INVALID_HOST,
+	      "host_set_time through the device master: KERN_INVALID_HOST");
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	mt_begin("mt-host");
@@ -97,5 +137,6 @@ int main(int argc, char **argv, char **envp)
 	test_info();
 	test_time();
 	test_privileged();
+	test_boot_ports(envp);
 	return mt_end();
 }

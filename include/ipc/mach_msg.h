@@ -53,6 +53,7 @@ mach_port_name_t ipc_device_master_self(struct task *task);
 /* The ports themselves (NULL before the first task exists). */
 struct ipc_port *ipc_host_port(void);
 struct ipc_port *ipc_host_priv_port(void);
+struct ipc_port *ipc_device_master_port(void);
 /* The thread's kernel-object port, made on first use (NULL if out of
  * memory). */
 struct ipc_port *ipc_thread_port(struct thread *thread);

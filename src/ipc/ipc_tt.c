@@ -149,6 +149,11 @@ struct ipc_port *ipc_host_priv_port(void)
 	return host_priv_port;
 }
 
+struct ipc_port *ipc_device_master_port(void)
+{
+	return device_master_port;
+}
+
 struct ipc_port *ipc_thread_port(struct thread *thread)
 {
 	/* A thread that has left its task gets no new port (it would leak). */

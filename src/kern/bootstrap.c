@@ -69,6 +69,45 @@ static int init_args(const char *path, bool first)
 	return argc;
 }
 
+/* A send right to port, named in task's space (0 if out of room). */
+static mach_port_name_t send_right_in(struct task *task, struct ipc_port *port)
+{
+	if (!task->itk_space || !IPC_PORT_VALID(port))
+		return MACH_PORT_NULL;
+	mach_port_name_t name = MACH_PORT_NULL;
+	irqflags_t f = arch_irq_save();
+	if (port->active) {
+		ipc_port_make_send(port);
+		if (ipc_right_copyout(task->itk_space, port, MACH_MSG_TYPE_PORT_SEND, true,
+				      &name) != KERN_SUCCESS) {
+			ipc_port_release_send(port);
+			name = MACH_PORT_NULL;
+		}
+	}
+	arch_irq_restore(f);
+	return name;
+}
+
+/* The ports a boot program starts with, as GNU Mach's boot modules get
+ * ${host-port} and ${device-port}: send rights to host-priv and to the
+ * device master, their names in the environment as MACHV_HOST_PORT=N and
+ * MACHV_DEVICE_PORT=N (decimal). */
+static char env_text[2][40];
+static char *env_words[2] = { env_text[0], env_text[1] };
+
+static int give_boot_ports(struct task *task, struct exec_strings *strings, void *unused)
+{
+	mach_port_name_t host = send_right_in(task, ipc_host_priv_port());
+	mach_port_name_t device = send_right_in(task, ipc_device_master_port());
+	if (host == MACH_PORT_NULL || device == MACH_PORT_NULL)
+		return K_ENOMEM;
+	ksnprintf(env_text[0], sizeof(env_text[0]), "MACHV_HOST_PORT=%u", host);
+	ksnprintf(env_text[1], sizeof(env_text[1]), "MACHV_DEVICE_PORT=%u", device);
+	strings->envc = 2;
+	strings->envp = env_words;
+	return K_OK;
+}
+
 static int start_init_item(const char *item, size_t len, bool first, const void *initrd,
 			   size_t initrd_size, struct boot_program *out)
 {
@@ -97,8 +136,9 @@ static int start_init_item(const char *item, size_t len, bool first, const void 
 	/* Said first: the program may run, and even end, before exec returns. */
 	kprintf("init: starting %s at priority %u%s\n", spec.path, spec.prio,
 		spec.expect_killed ? " (expected to be killed)" : "");
-	struct task *t = exec_program(file.data, file.size, basename_of(spec.path), argc, args,
-				      spec.prio, &rc);
+	struct exec_strings strings = { argc, args, 0, NULL };
+	struct task *t = exec_program_prepared(file.data, file.size, basename_of(spec.path),
+					       &strings, give_boot_ports, NULL, spec.prio, &rc);
 	if (!t)
 		return rc;
 	out->task = t;
@@ -126,25 +166,6 @@ static unsigned ntask_vars;
 static bool name_is(const char *name, size_t len, const char *s)
 {
 	return len == strlen(s) && memcmp(name, s, len) == 0;
-}
-
-/* A send right to port, named in task's space (0 if out of room). */
-static mach_port_name_t send_right_in(struct task *task, struct ipc_port *port)
-{
-	if (!task->itk_space || !IPC_PORT_VALID(port))
-		return MACH_PORT_NULL;
-	mach_port_name_t name = MACH_PORT_NULL;
-	irqflags_t f = arch_irq_save();
-	if (port->active) {
-		ipc_port_make_send(port);
-		if (ipc_right_copyout(task->itk_space, port, MACH_MSG_TYPE_PORT_SEND, true,
-				      &name) != KERN_SUCCESS) {
-			ipc_port_release_send(port);
-			name = MACH_PORT_NULL;
-		}
-	}
-	arch_irq_restore(f);
-	return name;
 }
 
 /* ctx is the task of the module whose line is being expanded: the port

@@ -33,46 +33,64 @@ static int put_word(struct vm_map *map, uintptr_t va, uint64_t value)
 	return vm_map_write(map, va, &value, sizeof(value));
 }
 
-/* Lay out argc, argv, an empty envp and the strings at the top of the stack
- * (sizes checked by the caller). */
-static int build_stack(struct vm_map *map, int argc, char **argv, size_t strbytes, uintptr_t *sp)
+/* Lay out argc, argv, envp and the strings at the top of the stack (sizes
+ * checked by the caller). */
+static int build_stack(struct vm_map *map, const struct exec_strings *s, size_t strbytes,
+		       uintptr_t *sp)
 {
-	size_t words = 1 + ((size_t)argc + 1) + 1;
+	size_t words = 1 + ((size_t)s->argc + 1) + ((size_t)s->envc + 1);
 	uintptr_t base = ALIGN_DOWN(EXEC_STACK_TOP - strbytes - words * 8, 16);
 	uintptr_t str = base + words * 8;
-	int rc = put_word(map, base, (uint64_t)argc);
-	for (int i = 0; i < argc && rc == K_OK; i++) {
-		size_t len = strlen(argv[i]) + 1;
-		rc = put_word(map, base + 8 * (1 + (size_t)i), str);
+	int rc = put_word(map, base, (uint64_t)s->argc);
+	/* argv's pointers from base + 8, envp's after argv's NULL. */
+	uintptr_t slot = base + 8;
+	for (int list = 0; list < 2 && rc == K_OK; list++) {
+		int n = list ? s->envc : s->argc;
+		char **v = list ? s->envp : s->argv;
+		for (int i = 0; i < n && rc == K_OK; i++, slot += 8) {
+			size_t len = strlen(v[i]) + 1;
+			rc = put_word(map, slot, str);
+			if (rc == K_OK)
+				rc = vm_map_write(map, str, v[i], len);
+			str += len;
+		}
 		if (rc == K_OK)
-			rc = vm_map_write(map, str, argv[i], len);
-		str += len;
+			rc = put_word(map, slot, 0);   /* the list's NULL */
+		slot += 8;
 	}
-	if (rc == K_OK)
-		rc = put_word(map, base + 8 * (1 + (size_t)argc), 0);      /* argv end */
-	if (rc == K_OK)
-		rc = put_word(map, base + 8 * (2 + (size_t)argc), 0);      /* envp end */
 	*sp = base;
 	return rc;
 }
 
-int exec_load(struct vm_map *map, const void *image, size_t size, int argc, char **argv,
-	      uintptr_t *entry, uintptr_t *sp, const char **why)
+/* Bytes of the strings of n entries of v, or a reason they do not fit. */
+static const char *strings_size(int n, char **v, size_t *total)
+{
+	if (n < 0 || n > EXEC_ARGC_MAX)
+		return "too many arguments";
+	for (int i = 0; i < n; i++) {
+		if (!v[i])
+			return "NULL argument";
+		*total += strnlen(v[i], EXEC_ARGS_BYTES) + 1;
+		if (*total > EXEC_ARGS_BYTES)
+			return "arguments too long";
+	}
+	return NULL;
+}
+
+int exec_load_strings(struct vm_map *map, const void *image, size_t size,
+		      const struct exec_strings *strings, uintptr_t *entry, uintptr_t *sp,
+		      const char **why)
 {
 	struct elf_image elf;
 	int rc = elf_parse(image, size, exec_elf_machine(), USER_BASE, EXEC_STACK_BASE, &elf, why);
 	if (rc != K_OK)
 		return rc;
-	if (argc < 0 || argc > EXEC_ARGC_MAX)
-		return fail(why, "too many arguments", K_EINVAL);
 	size_t strbytes = 0;
-	for (int i = 0; i < argc; i++) {
-		if (!argv[i])
-			return fail(why, "NULL argument", K_EINVAL);
-		strbytes += strnlen(argv[i], EXEC_ARGS_BYTES) + 1;
-		if (strbytes > EXEC_ARGS_BYTES)
-			return fail(why, "arguments too long", K_ENOSPC);
-	}
+	const char *bad = strings_size(strings->argc, strings->argv, &strbytes);
+	if (!bad)
+		bad = strings_size(strings->envc, strings->envp, &strbytes);
+	if (bad)
+		return fail(why, bad, strbytes > EXEC_ARGS_BYTES ? K_ENOSPC : K_EINVAL);
 
 	for (unsigned i = 0; i < elf.nsegs; i++) {
 		const struct elf_segment *s = &elf.segs[i];
@@ -89,15 +107,23 @@ int exec_load(struct vm_map *map, const void *image, size_t size, int argc, char
 	vaddr_t stack = EXEC_STACK_BASE;
 	rc = vm_allocate(map, &stack, EXEC_STACK_SIZE, false, PROT_R | PROT_W);
 	if (rc == K_OK)
-		rc = build_stack(map, argc, argv, strbytes, sp);
+		rc = build_stack(map, strings, strbytes, sp);
 	if (rc != K_OK)
 		return fail(why, "cannot build the stack", rc);
 	*entry = elf.entry;
 	return K_OK;
 }
 
-struct task *exec_program(const void *image, size_t size, const char *name, int argc,
-			  char **argv, unsigned prio, int *err)
+int exec_load(struct vm_map *map, const void *image, size_t size, int argc, char **argv,
+	      uintptr_t *entry, uintptr_t *sp, const char **why)
+{
+	struct exec_strings strings = { argc, argv, 0, NULL };
+	return exec_load_strings(map, image, size, &strings, entry, sp, why);
+}
+
+struct task *exec_program_prepared(const void *image, size_t size, const char *name,
+				   struct exec_strings *strings, exec_prepare_fn prepare,
+				   void *arg, unsigned prio, int *err)
 {
 	const char *why = NULL;
 	struct elf_image elf;
@@ -111,9 +137,14 @@ struct task *exec_program(const void *image, size_t size, const char *name, int 
 			why = "no memory for a task";
 		}
 	}
+	if (task && prepare) {
+		rc = prepare(task, strings, arg);
+		if (rc != K_OK)
+			why = "cannot give it its ports";
+	}
 	uintptr_t entry, sp;
-	if (task)
-		rc = exec_load(&task->map, image, size, argc, argv, &entry, &sp, &why);
+	if (task && rc == K_OK)
+		rc = exec_load_strings(&task->map, image, size, strings, &entry, &sp, &why);
 	if (task && rc == K_OK) {
 		struct thread *t = thread_create_user(task, entry, sp, sp, prio);
 		if (t) {
@@ -132,4 +163,11 @@ struct task *exec_program(const void *image, size_t size, const char *name, int 
 	}
 	*err = rc;
 	return NULL;
+}
+
+struct task *exec_program(const void *image, size_t size, const char *name, int argc,
+			  char **argv, unsigned prio, int *err)
+{
+	struct exec_strings strings = { argc, argv, 0, NULL };
+	return exec_program_prepared(image, size, name, &strings, NULL, NULL, prio, err);
 }

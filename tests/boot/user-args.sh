@@ -16,6 +16,9 @@ tap_grep "argv[1] is \"one\"" '^args: argv\[1\]="one"$' "$out"
 tap_grep "argv[2] is \"two-2\"" '^args: argv\[2\]="two-2"$' "$out"
 tap_grep "argv[3] is \"3\"" '^args: argv\[3\]="3"$' "$out"
 tap_grep "the initial stack layout is right (checked by args)" '^args: layout ok$' "$out"
+tap_grep "envp[0] names the privileged host port" '^args: envp\[0\]="MACHV_HOST_PORT=[1-9][0-9]*"$' "$out"
+tap_grep "envp[1] names the device master" '^args: envp\[1\]="MACHV_DEVICE_PORT=[1-9][0-9]*"$' "$out"
+tap_grep "nothing else in the environment" '^args: 2 environment strings$' "$out"
 user_exited "$out" args 0
 user_finished "$out" pass
 tap_finish

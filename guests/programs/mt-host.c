@@ -5,6 +5,7 @@
 #include <mt.h>
 #include <mach_init.h>
 #include <mach/host_info.h>
+#include <mach/processor_info.h>
 #include <mach/time_value.h>
 #include "mach.h"
 #include "mach_host.h"
@@ -129,6 +130,56 @@ static void test_boot_ports(char **envp)
 	      "host_set_time through the device master: KERN_INVALID_HOST");
 }
 
+/* The processor set: its name for anyone with the host port, its control
+ * port (every task) only through host-priv. */
+static void test_pset(char **envp)
+{
+	mach_port_t priv = env_port(envp, "MACHV_HOST_PORT");
+	processor_set_name_t name = MACH_PORT_NULL, *names = NULL;
+	processor_set_t set = MACH_PORT_NULL;
+	mach_msg_type_number_t n = 0;
+
+	if (!MT_KR(processor_set_default(host, &name), KERN_SUCCESS, "processor_set_default"))
+		return;
+	if (MT_KR(host_processor_sets(host, &names, &n), KERN_SUCCESS, "host_processor_sets")) {
+		mt_eq(n, 1, "one processor set");
+		if (n >= 1)
+			mt_eq(names[0], name, "it is the default set's name port");
+		vm_deallocate(mach_task_self(), (vm_address_t)names, n * sizeof(*names));
+	}
+	processor_set_basic_info_data_t info;
+	mach_msg_type_number_t count = PROCESSOR_SET_BASIC_INFO_COUNT;
+	host_t info_host = MACH_PORT_NULL;
+	if (MT_KR(processor_set_info(name, PROCESSOR_SET_BASIC_INFO, &info_host,
+				     (processor_set_info_t)&info, &count), KERN_SUCCESS,
+		  "processor_set_info(PROCESSOR_SET_BASIC_INFO)")) {
+		mt_eq(info.processor_count, 1, "one processor");
+		mt_ok(info.task_count >= 1 && info.thread_count >= 1, "tasks %d, threads %d",
+		      info.task_count, info.thread_count);
+	}
+	MT_KR(host_processor_set_priv(host, name, &set), KERN_INVALID_HOST,
+	      "host_processor_set_priv through the plain host port: KERN_INVALID_HOST");
+	if (!MACH_PORT_VALID(priv))
+		return;
+	if (!MT_KR(host_processor_set_priv(priv, name, &set), KERN_SUCCESS,
+		   "host_processor_set_priv through host-priv"))
+		return;
+	task_array_t tasks = NULL;
+	mach_msg_type_number_t ntasks = 0;
+	if (MT_KR(processor_set_tasks(set, &tasks, &ntasks), KERN_SUCCESS, "processor_set_tasks")) {
+		bool self = false;
+		for (mach_msg_type_number_t i = 0; i < ntasks; i++) {
+			self |= tasks[i] == mach_task_self();
+			if (tasks[i] != mach_task_self())
+				mach_port_deallocate(mach_task_self(), tasks[i]);
+		}
+		mt_ok(ntasks >= 1 && self, "the list (%u tasks) holds this task", ntasks);
+		vm_deallocate(mach_task_self(), (vm_address_t)tasks, ntasks * sizeof(*tasks));
+	}
+	MT_KR(processor_set_tasks(name, &tasks, &ntasks), KERN_INVALID_ARGUMENT,
+	      "processor_set_tasks on the name port: KERN_INVALID_ARGUMENT");
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	mt_begin("mt-host");
@@ -138,5 +189,6 @@ int main(int argc, char **argv, char **envp)
 	test_time();
 	test_privileged();
 	test_boot_ports(envp);
+	test_pset(envp);
 	return mt_end();
 }

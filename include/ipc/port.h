@@ -82,6 +82,8 @@ enum ipc_kobject_type {
 	IKOT_HOST_PRIV,
 	IKOT_DEVICE,
 	IKOT_DEVICE_MASTER,
+	IKOT_PSET,          /* the processor set (control) */
+	IKOT_PSET_NAME,     /* the processor set's name port */
 };
 
 /* Common head of ports and port sets, so a space entry can point at

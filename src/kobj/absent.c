@@ -1,6 +1,7 @@
-/* Kernel objects machv does not have (yet): processors and processor
- * sets (one CPU, no sets) and memory objects (no external pagers); devices
- * are src/kobj/device_server.c's.  Their conversions find nothing, so
+/* Kernel objects machv does not have (yet): processors (one CPU, no
+ * processor objects) and memory objects (no external pagers); the
+ * processor set is src/kobj/pset_server.c's, devices are
+ * src/kobj/device_server.c's.  Their conversions find nothing, so
  * every routine on them answers as GNU Mach does for a port of the
  * wrong kind (KERN_INVALID_ARGUMENT and the like, from the routine's weak
  * default: MIG_BAD_ID). */
@@ -8,25 +9,14 @@
 
 struct ipc_port;
 struct processor;
-struct processor_set;
 struct vm_object;
 
 struct processor *convert_port_to_processor(struct ipc_port *port);
-struct processor_set *convert_port_to_pset(struct ipc_port *port);
-struct processor_set *convert_port_to_pset_name(struct ipc_port *port);
-struct ipc_port *convert_pset_to_port(struct processor_set *pset);
-struct ipc_port *convert_pset_name_to_port(struct processor_set *pset);
-void pset_deallocate(struct processor_set *pset);
 struct vm_object *vm_object_lookup(struct ipc_port *port);
 struct vm_object *vm_object_lookup_name(struct ipc_port *port);
 void vm_object_deallocate(struct vm_object *object);
 
 struct processor *convert_port_to_processor(struct ipc_port *port) { return NULL; }
-struct processor_set *convert_port_to_pset(struct ipc_port *port) { return NULL; }
-struct processor_set *convert_port_to_pset_name(struct ipc_port *port) { return NULL; }
-struct ipc_port *convert_pset_to_port(struct processor_set *pset) { return NULL; }
-struct ipc_port *convert_pset_name_to_port(struct processor_set *pset) { return NULL; }
-void pset_deallocate(struct processor_set *pset) { }
 struct vm_object *vm_object_lookup(struct ipc_port *port) { return NULL; }
 struct vm_object *vm_object_lookup_name(struct ipc_port *port) { return NULL; }
 void vm_object_deallocate(struct vm_object *object) { }

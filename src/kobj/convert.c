@@ -75,6 +75,11 @@ struct host *convert_port_to_host(struct ipc_port *port)
 	return host;
 }
 
+struct host *kobj_host(bool priv)
+{
+	return priv ? &host_priv_object : &host_object;
+}
+
 struct host *convert_port_to_host_priv(struct ipc_port *port)
 {
 	struct host *host = convert_port_to_host(port);

@@ -40,6 +40,8 @@ struct task *convert_port_to_map(struct ipc_port *port);
 struct thread *convert_port_to_thread(struct ipc_port *port);
 struct host *convert_port_to_host(struct ipc_port *port);       /* host or host-priv */
 struct host *convert_port_to_host_priv(struct ipc_port *port);  /* host-priv only */
+/* The host object itself (routines that return the host). */
+struct host *kobj_host(bool priv);
 void space_deallocate(struct task *task);
 void vm_map_deallocate(struct task *task);
 /* A naked send right to the object's port, consuming the reference
@@ -140,6 +142,23 @@ kern_return_t S_host_get_time64(struct host *host, void *time /* time_value64_t 
 kern_return_t S_host_get_uptime64(struct host *host, void *time /* time_value64_t */);
 kern_return_t S_host_get_kernel_version(struct host *host, char *version /* 512 bytes */);
 kern_return_t S_host_reboot(struct host *host, int32_t options);
+
+/* ---- mach_host.defs: the processor set (src/kobj/pset_server.c) ------- */
+
+struct processor_set;
+struct processor_set *convert_port_to_pset(struct ipc_port *port);
+struct processor_set *convert_port_to_pset_name(struct ipc_port *port);
+struct ipc_port *convert_pset_to_port(struct processor_set *pset);
+struct ipc_port *convert_pset_name_to_port(struct processor_set *pset);
+void pset_deallocate(struct processor_set *pset);
+kern_return_t S_processor_set_default(struct host *host, struct processor_set **set);
+kern_return_t S_host_processor_sets(struct host *host, uintptr_t *sets, uint32_t *count);
+kern_return_t S_host_processor_set_priv(struct host *host, struct processor_set *set_name,
+					struct processor_set **set);
+kern_return_t S_processor_set_tasks(struct processor_set *pset, uintptr_t *task_list,
+				    uint32_t *count);
+kern_return_t S_processor_set_info(struct processor_set *set_name, int32_t flavor,
+				   struct host **host, int32_t *info, uint32_t *count);
 
 /* ---- mach.defs, gnumach.defs: tasks and threads (src/kobj/task_server.c,
  * thread_server.c) ---------------------------------------------------- */

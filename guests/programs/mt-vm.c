@@ -9,6 +9,9 @@
 #include <mach/vm_statistics.h>
 #include "mach.h"
 #include "mach_port.h"
+#include "device.h"
+#include <device/device_types.h>
+#include <mach/time_value.h>
 
 #define PAGE 4096UL
 static mach_port_t self;
@@ -31,6 +34,14 @@ static struct region region_at(vm_address_t addr)
 	r.kr = vm_region(self, &r.addr, &r.size, &r.prot, &r.max, &r.inherit, &r.shared,
 			 &object, &offset);
 	return r;
+}
+
+static unsigned long strtoul_simple(const char *p)
+{
+	unsigned long v = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	return v;
 }
 
 static void test_allocate(void)
@@ -196,6 +207,69 @@ static void test_other_task(void)
 	(void)mach_port_deallocate(self, child);
 }
 
+/* vm_map: anonymous memory on an alignment, and the time device's page
+ * through the pager device_map gives (GNU Mach's mapped time). */
+static void test_vm_map(char **envp)
+{
+	vm_address_t addr = 0;
+	if (MT_KR(vm_map(mach_task_self(), &addr, 3 * PAGE, 0xfffff, TRUE,
+			 MACH_PORT_NULL, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+			 VM_INHERIT_COPY), KERN_SUCCESS, "vm_map of anonymous memory, 1 MiB aligned")) {
+		mt_eq(addr & 0xfffff, 0, "the address is aligned (0x%lx)", (unsigned long)addr);
+		((volatile char *)addr)[2 * PAGE] = 1;
+		vm_deallocate(mach_task_self(), addr, 3 * PAGE);
+	}
+	MT_KR(vm_map(mach_task_self(), &addr, PAGE, 0, TRUE, MACH_PORT_NULL, 0, FALSE,
+		     VM_PROT_ALL, VM_PROT_READ, VM_INHERIT_COPY), KERN_INVALID_ARGUMENT,
+	      "vm_map with more current than maximum protection: KERN_INVALID_ARGUMENT");
+
+	mach_port_t master = MACH_PORT_NULL;
+	for (char **e = envp; *e; e++)
+		if (strncmp(*e, "MACHV_DEVICE_PORT=", 18) == 0)
+			master = (mach_port_t)strtoul_simple(*e + 18);
+	if (!mt_ok(MACH_PORT_VALID(master), "the device master is in the environment"))
+		return;
+	mach_port_t time_dev = MACH_PORT_NULL, console = MACH_PORT_NULL, pager = MACH_PORT_NULL;
+	if (!MT_KR(device_open(master, D_READ, "time", &time_dev), D_SUCCESS, "device_open(time)"))
+		return;
+	MT_KR(device_map(time_dev, VM_PROT_READ | VM_PROT_WRITE, 0, PAGE, &pager, 0),
+	      D_READ_ONLY, "device_map(time) for writing: D_READ_ONLY");
+	if (!MT_KR(device_map(time_dev, VM_PROT_READ, 0, PAGE, &pager, 0), D_SUCCESS,
+		   "device_map(time)"))
+		return;
+	MT_KR(vm_map(mach_task_self(), &addr, PAGE, 0, TRUE, pager, 0, FALSE,
+		     VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, VM_INHERIT_NONE),
+	      KERN_PROTECTION_FAILURE, "vm_map of the time page for writing: KERN_PROTECTION_FAILURE");
+	if (MT_KR(vm_map(mach_task_self(), &addr, PAGE, 0, TRUE, pager, 0, FALSE,
+			 VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS,
+		  "vm_map of the time page")) {
+		volatile mapped_time_value_t *mt = (volatile mapped_time_value_t *)addr;
+		int64_t up1 = mt->uptime_value.seconds * 1000000000LL + mt->uptime_value.nanoseconds;
+		mt_ok(mt->seconds == mt->check_seconds, "seconds and check_seconds agree");
+		sleep_ms(50);
+		int64_t up2 = mt->uptime_value.seconds * 1000000000LL + mt->uptime_value.nanoseconds;
+		mt_ok(up2 > up1, "the mapped uptime moves on by itself (%ld -> %ld ns)",
+		      (long)up1, (long)up2);
+		vm_deallocate(mach_task_self(), addr, PAGE);
+	}
+	vm_address_t snap = 0;
+	if (MT_KR(vm_map(mach_task_self(), &snap, PAGE, 0, TRUE, pager, 0, TRUE,
+			 VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, VM_INHERIT_NONE), KERN_SUCCESS,
+		  "vm_map of the time page with copy (a private snapshot)")) {
+		volatile mapped_time_value_t *mt = (volatile mapped_time_value_t *)snap;
+		int64_t s1 = mt->uptime_value.nanoseconds;
+		sleep_ms(30);
+		mt_ok(mt->uptime_value.nanoseconds == s1, "the snapshot does not change");
+		mt->seconds = 42;   /* writable: it is ours */
+		vm_deallocate(mach_task_self(), snap, PAGE);
+	}
+	mach_port_deallocate(mach_task_self(), pager);
+	if (MT_KR(device_open(master, D_READ | D_WRITE, "console", &console), D_SUCCESS,
+		  "device_open(console)"))
+		MT_KR(device_map(console, VM_PROT_READ, 0, PAGE, &pager, 0),
+		      D_INVALID_OPERATION, "device_map(console): D_INVALID_OPERATION");
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	mt_begin("mt-vm");
@@ -205,5 +279,6 @@ int main(int argc, char **argv, char **envp)
 	test_read_write_copy();
 	test_statistics();
 	test_other_task();
+	test_vm_map(envp);
 	return mt_end();
 }

@@ -84,6 +84,7 @@ enum ipc_kobject_type {
 	IKOT_DEVICE_MASTER,
 	IKOT_PSET,          /* the processor set (control) */
 	IKOT_PSET_NAME,     /* the processor set's name port */
+	IKOT_PAGER,         /* a device's memory object (device_map) */
 };
 
 /* Common head of ports and port sets, so a space entry can point at

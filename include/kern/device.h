@@ -73,6 +73,12 @@ struct device_ops {
 	int (*get_status)(struct device *dev, uint32_t flavor, int32_t *status, uint32_t *count);
 	int (*set_status)(struct device *dev, uint32_t flavor, const int32_t *status,
 			  uint32_t count);
+	/* device_map: the physical pages behind [offset, offset + size) of
+	 * the device (contiguous, page aligned, the kernel's for as long as
+	 * the device is registered) and the most access (PROT_R/W/X) a
+	 * mapping may have. */
+	int (*map)(struct device *dev, uint64_t offset, uint64_t size, paddr_t *pa,
+		   unsigned *max_prot);
 };
 
 #define DEVICE_READ_ONLY 0x1    /* opening with D_WRITE fails with D_READ_ONLY */
@@ -91,6 +97,9 @@ struct device {
 	struct ipc_port *port;      /* receive right held by the kernel */
 	uint32_t open_count;        /* opens not yet closed */
 	uint32_t refs;              /* 1 for the registration + lookups in progress */
+	/* The memory-object port device_map hands out (IKOT_PAGER, kobject
+	 * the device), made on first use; vm_map maps it. */
+	struct ipc_port *pager;
 };
 
 /* Register dev under dev->name and make its port.  K_EINVAL (no name, a
@@ -108,6 +117,13 @@ struct device *device_lookup(const char *name, size_t len);
 /* The device a port stands for (a live IKOT_DEVICE port), with a
  * reference, or NULL. */
 struct device *device_from_port(struct ipc_port *port);
+/* device_map's memory object: a naked send right to dev's pager port
+ * (made on first use), or NULL; and back from a pager port to its device,
+ * with a reference, or NULL.  A device with a map op must stay
+ * registered while its pages are mapped (unregistering kills the pager
+ * port, not the mappings). */
+struct ipc_port *device_pager_right(struct device *dev);
+struct device *device_from_pager(struct ipc_port *port);
 void device_reference(struct device *dev);
 void device_release(struct device *dev);
 

@@ -20,6 +20,10 @@ struct timer_event {
 };
 
 uint64_t clock_ns(void);
+/* The time of day in ns since the epoch: the clock plus an offset that
+ * starts at 0 (no real-time clock is read) and is set by host_set_time. */
+int64_t time_of_day_ns(void);
+void time_of_day_set_ns(int64_t ns);
 /* Queue ev to fire at deadline; re-adding a pending event moves it. */
 void timer_add(struct timer_event *ev, uint64_t deadline_ns);
 /* Remove ev if pending; returns true if it was. */

@@ -18,6 +18,11 @@ struct vm_region {
 	unsigned prot;                /* PROT_R/W/X (PROT_USER implied) */
 	unsigned max_prot;
 	unsigned inherit;             /* VM_INHERIT_*: what a child task gets */
+	/* A region over fixed physical memory the kernel owns (a device's
+	 * pages, vm_map_fixed): page start + k maps fixed_pa + k, nothing is
+	 * ever freed, and the kernel never writes through it. */
+	bool fixed;
+	paddr_t fixed_pa;
 	struct list link;             /* vm_map.regions, sorted by start */
 };
 
@@ -58,6 +63,12 @@ int vm_deallocate(struct vm_map *map, vaddr_t addr, size_t size);
 /* set_max lowers max_prot; otherwise prot must be within max_prot
  * (K_EINVAL, nothing changed). */
 int vm_protect(struct vm_map *map, vaddr_t addr, size_t size, bool set_max, unsigned prot);
+/* Map size bytes of physical memory at pa (page aligned, the kernel's:
+ * never freed by the map) at *addr, or anywhere; prot within max_prot.
+ * Pages appear on first touch, like any region's.  K_ENOSPC, K_EEXIST,
+ * K_EINVAL as vm_allocate. */
+int vm_map_fixed(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, paddr_t pa,
+		 unsigned prot, unsigned max_prot);
 /* Set the inheritance of the regions in a range (holes stepped over);
  * K_EINVAL for a bad value or range. */
 int vm_inherit(struct vm_map *map, vaddr_t addr, size_t size, unsigned inherit);

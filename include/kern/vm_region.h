@@ -41,6 +41,10 @@ int vm_region_find_space(const struct vm_map *map, size_t size, vaddr_t lo, vadd
  * record could be had.  Merges with equal neighbours. */
 int vm_region_insert(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned prot,
 		     unsigned max_prot);
+/* The same for a region over fixed physical memory from pa (see struct
+ * vm_region.fixed): it never merges with a neighbour. */
+int vm_region_insert_fixed(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned prot,
+			   unsigned max_prot, paddr_t pa);
 /* Split the regions that straddle start or end, so that every region is
  * either inside [start, end) or outside it.  K_ENOMEM, with nothing
  * changed, if the records for the splits could not be had. */

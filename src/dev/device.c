@@ -54,6 +54,7 @@ int device_register(struct device *dev)
 	dev->port = port;
 	dev->open_count = 0;
 	dev->refs = 1;
+	dev->pager = NULL;
 	list_push_back(&devices, &dev->link);
 	ndevices++;
 	arch_irq_restore(f);
@@ -81,8 +82,49 @@ int device_unregister(struct device *dev)
 	 * device. */
 	ipc_port_destroy(port);
 	ipc_port_release(port);
+	if (dev->pager) {
+		ipc_port_destroy(dev->pager);
+		ipc_port_release(dev->pager);
+		dev->pager = NULL;
+	}
 	arch_irq_restore(f);
 	return K_OK;
+}
+
+struct ipc_port *device_pager_right(struct device *dev)
+{
+	if (dev->pager == NULL) {
+		struct ipc_port *port = ipc_port_alloc();
+		if (port == NULL)
+			return NULL;
+		ipc_port_set_kobject(port, IKOT_PAGER, dev);
+		irqflags_t f = arch_irq_save();
+		if (dev->pager == NULL) {
+			dev->pager = port;
+			port = NULL;
+		}
+		arch_irq_restore(f);
+		if (port) {   /* made twice: keep the first */
+			ipc_port_destroy(port);
+			ipc_port_release(port);
+		}
+	}
+	irqflags_t f = arch_irq_save();
+	struct ipc_port *right = dev->pager->active ? ipc_port_make_send(dev->pager) : NULL;
+	arch_irq_restore(f);
+	return right;
+}
+
+struct device *device_from_pager(struct ipc_port *port)
+{
+	irqflags_t f = arch_irq_save();
+	struct device *dev = NULL;
+	if (IPC_PORT_VALID(port) && port->active && port->kotype == IKOT_PAGER) {
+		dev = port->kobject;
+		dev->refs++;
+	}
+	arch_irq_restore(f);
+	return dev;
 }
 
 struct device *device_lookup(const char *name, size_t len)

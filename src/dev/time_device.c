@@ -1,28 +1,36 @@
-/* The "time" device: GNU Mach's mapped-time device, read side.
+/* The "time" device: GNU Mach's mapped-time device.
  *
- * GNU Mach programs (glibc's maptime) open "time" and device_map it to
- * get a read-only page holding a mapped_time_value the clock interrupt
- * keeps current.  machv cannot map it yet (its address spaces have no
- * memory objects; device_map answers D_INVALID_OPERATION), so the device
- * gives the same value by reading: one 64-byte record, recnum 0, made
- * from the clock at the moment of the read.  Reading is exact where the
- * mapped page is only as fresh as the last tick, and costs nothing while
- * nobody reads.
+ * GNU Mach programs (glibc's maptime) open "time" and device_map it, then
+ * vm_map the pager they get: a read-only page holding a
+ * mapped_time_value the kernel keeps current.  machv keeps one such page
+ * and refreshes it from a 10 ms timer, started by the first device_map
+ * (a machine where nobody maps the time takes no such interrupt).  The
+ * device can also be read: one 64-byte record, recnum 0, made from the
+ * clock at the moment of the read (exact, where the page is as fresh as
+ * its last refresh).
  *
- * Time of day is host_set_time's offset plus the uptime (machv reads no
- * real-time clock), exactly what host_get_time answers; the 32-bit
- * seconds are that time truncated, as GNU Mach stores them. */
+ * Time of day is the kernel's (kern/timer.h: host_set_time's offset plus
+ * the uptime; machv reads no real-time clock), exactly what host_get_time
+ * answers; the 32-bit seconds are that time truncated, as GNU Mach stores
+ * them. */
+#include <kern/arch.h>
 #include <kern/device.h>
+#include <kern/errno.h>
+#include <kern/page_alloc.h>
 #include <kern/string.h>
 #include <kern/time_device.h>
 #include <kern/timer.h>
-#include "../kobj/routines.h"
+#include <kern/vm_prot.h>
+
+#define TIME_PAGE_REFRESH_NS (10 * NSEC_PER_MSEC)
 
 void time_device_snapshot(volatile struct mapped_time *mt)
 {
-	struct time_value64 now;
 	uint64_t up = clock_ns();
-	host_time_of_day(&now);
+	int64_t tod = time_of_day_ns();
+	struct { int64_t seconds, nanoseconds; } now = {
+		tod / (int64_t)NSEC_PER_SEC, tod % (int64_t)NSEC_PER_SEC,
+	};
 
 	/* Each group: its check word, then the fraction, then the seconds,
 	 * with barriers between (the reader goes the other way round). */
@@ -58,10 +66,45 @@ static int time_read(struct device *dev, uint32_t mode, uint64_t recnum, void *b
 	return D_SUCCESS;
 }
 
+/* The mapped page, made by the first device_map, and its refresh. */
+static paddr_t time_page = PADDR_NONE;
+static struct timer_event refresh;
+
+static void refresh_page(struct timer_event *ev)
+{
+	time_device_snapshot(phys_to_virt(time_page));
+	timer_add(ev, clock_ns() + TIME_PAGE_REFRESH_NS);
+}
+
+/* device_map: the one page, read-only. */
+static int time_map(struct device *dev, uint64_t offset, uint64_t size, paddr_t *pa,
+		    unsigned *max_prot)
+{
+	if (offset != 0 || size == 0 || size > PAGE_SIZE)
+		return D_INVALID_SIZE;
+	irqflags_t f = arch_irq_save();
+	if (time_page == PADDR_NONE) {
+		paddr_t page = page_alloc(0);
+		if (page != PADDR_NONE) {
+			memset(phys_to_virt(page), 0, PAGE_SIZE);
+			time_page = page;
+			refresh.fn = refresh_page;
+			refresh_page(&refresh);
+		}
+	}
+	arch_irq_restore(f);
+	if (time_page == PADDR_NONE)
+		return D_NO_MEMORY;
+	*pa = time_page;
+	*max_prot = PROT_R;
+	return D_SUCCESS;
+}
+
 /* The clock is not the device's to set (host_set_time does that): the
  * device is read-only, and its size is its one record. */
 static const struct device_ops time_ops = {
 	.read = time_read,
+	.map = time_map,
 };
 
 static struct device time_device = {

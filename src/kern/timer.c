@@ -14,6 +14,20 @@ uint64_t clock_ns(void)
 	return pv_clock_ns();
 }
 
+/* The time of day minus the clock: 0 at boot (machv reads no real-time
+ * clock), moved by time_of_day_set_ns. */
+static int64_t time_of_day_offset;
+
+int64_t time_of_day_ns(void)
+{
+	return (int64_t)clock_ns() + time_of_day_offset;
+}
+
+void time_of_day_set_ns(int64_t ns)
+{
+	time_of_day_offset = ns - (int64_t)clock_ns();
+}
+
 static void rearm(void)
 {
 	if (pending)

@@ -390,9 +390,23 @@ kern_return_t ds_device_set_status(struct device *device, uint32_t flavor,
 }
 
 /* No device is mappable yet (the mapped time device will be). */
+/* The pager port of a device that can be mapped; vm_map (vm_server.c)
+ * maps it.  The range is checked here and again when mapped. */
 kern_return_t ds_device_map(struct device *device, uint32_t prot, uintptr_t offset,
 			    uintptr_t size, struct ipc_port **pager, int32_t unmap)
 {
 	int rc = usable(device);
-	return rc != D_SUCCESS ? rc : D_INVALID_OPERATION;
+	if (rc != D_SUCCESS)
+		return rc;
+	if (device->ops->map == NULL)
+		return D_INVALID_OPERATION;
+	paddr_t pa;
+	unsigned max_prot;
+	rc = device->ops->map(device, offset, size, &pa, &max_prot);
+	if (rc != D_SUCCESS)
+		return rc;
+	if (prot & ~max_prot)
+		return D_READ_ONLY;
+	*pager = device_pager_right(device);
+	return *pager ? D_SUCCESS : D_NO_MEMORY;
 }

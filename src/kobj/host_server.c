@@ -84,9 +84,6 @@ kern_return_t S_host_info(struct host *host, int32_t flavor, int32_t *info, uint
 }
 
 
-/* Time of day minus time since boot, in ns. */
-static int64_t time_of_day_offset;
-
 static struct time_value64 split_ns(int64_t ns)
 {
 	int64_t s = ns / (int64_t)NSEC_PER_SEC, rest = ns % (int64_t)NSEC_PER_SEC;
@@ -104,13 +101,7 @@ static struct time_value64 since_boot(void)
 
 static struct time_value64 time_of_day(void)
 {
-	return split_ns((int64_t)clock_ns() + time_of_day_offset);
-}
-
-/* For the kernel's other readers of the clock (the "time" device). */
-void host_time_of_day(struct time_value64 *tv)
-{
-	*tv = time_of_day();
+	return split_ns(time_of_day_ns());
 }
 
 static kern_return_t set_time_of_day(struct host *host, int64_t seconds, int64_t ns)
@@ -120,7 +111,7 @@ static kern_return_t set_time_of_day(struct host *host, int64_t seconds, int64_t
 	if (ns < 0 || ns >= (int64_t)NSEC_PER_SEC || seconds < 0 ||
 	    seconds > INT64_MAX / (int64_t)NSEC_PER_SEC - 1)
 		return KERN_INVALID_ARGUMENT;
-	time_of_day_offset = seconds * (int64_t)NSEC_PER_SEC + ns - (int64_t)clock_ns();
+	time_of_day_set_ns(seconds * (int64_t)NSEC_PER_SEC + ns);
 	return KERN_SUCCESS;
 }
 

@@ -112,6 +112,10 @@ kern_return_t S_vm_region(struct task *task, uintptr_t *address, uintptr_t *size
 			  uint32_t *protection, uint32_t *max_protection, uint32_t *inheritance,
 			  int32_t *is_shared, struct ipc_port **object_name, uintptr_t *offset);
 kern_return_t S_vm_statistics(struct task *task, void *stats /* vm_statistics_data_t */);
+kern_return_t S_vm_map(struct task *task, uintptr_t *address, uintptr_t size, uintptr_t mask,
+		       int32_t anywhere, struct ipc_port *memory_object, uintptr_t offset,
+		       int32_t copy, uint32_t cur_protection, uint32_t max_protection,
+		       uint32_t inheritance);
 
 /* ---- mach_host.defs, gnumach.defs: the host (src/kobj/host_server.c) -- */
 
@@ -246,9 +250,5 @@ kern_return_t ds_device_set_status(struct device *device, uint32_t flavor,
 				   const int32_t *status, uint32_t status_count);
 kern_return_t ds_device_map(struct device *device, uint32_t prot, uintptr_t offset,
 			    uintptr_t size, struct ipc_port **pager, int32_t unmap);
-
-/* The time of day (host_set_time's offset + uptime), as host_get_time64
- * answers it (src/kobj/host_server.c). */
-void host_time_of_day(struct time_value64 *tv);
 
 #endif

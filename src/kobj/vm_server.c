@@ -8,6 +8,7 @@
  * vm_read, vm_write and vm_copy move bytes physically (through a bounce
  * page); copy-on-write is for the VM issue. */
 #include <kern/arch.h>
+#include <kern/device.h>
 #include <kern/errno.h>
 #include <kern/page_alloc.h>
 #include <kern/string.h>
@@ -218,6 +219,84 @@ kern_return_t S_vm_region(struct task *task, uintptr_t *address, uintptr_t *size
 		kr = KERN_SUCCESS;
 	}
 	arch_irq_restore(f);
+	return kr;
+}
+
+/* vm_map: anonymous memory (no memory object) with a chosen alignment,
+ * protection and inheritance, or a device's pages (the pager device_map
+ * gave: kern/device.h).  With copy, a device's pages are copied into
+ * anonymous memory (a snapshot: machv has no copy-on-write); without,
+ * they are shared, at most with the access the device allows. */
+kern_return_t S_vm_map(struct task *task, uintptr_t *address, uintptr_t size, uintptr_t mask,
+		       int32_t anywhere, struct ipc_port *memory_object, uintptr_t offset,
+		       int32_t copy, uint32_t cur_protection, uint32_t max_protection,
+		       uint32_t inheritance)
+{
+	struct vm_map *map = live_map(task);
+	if (map == NULL)
+		return KERN_INVALID_TASK;
+	if ((cur_protection | max_protection) & ~VM_PROT_ALL_BITS ||
+	    (cur_protection & ~max_protection) || inheritance > VM_INHERIT_NONE || size == 0)
+		return KERN_INVALID_ARGUMENT;
+	if (mask & (mask + 1))
+		return KERN_INVALID_ARGUMENT;   /* a mask is 2^n - 1 */
+	mask |= PAGE_SIZE - 1;
+
+	struct device *dev = NULL;
+	paddr_t pa = 0;
+	unsigned dev_prot = 0;
+	if (IPC_PORT_VALID(memory_object)) {
+		dev = device_from_pager(memory_object);
+		if (dev == NULL)
+			return KERN_INVALID_ARGUMENT;   /* not a memory object machv knows */
+		int rc = dev->ops->map(dev, offset, size, &pa, &dev_prot);
+		if (rc == D_SUCCESS && !copy && (cur_protection & ~dev_prot))
+			rc = D_READ_ONLY;
+		if (rc != D_SUCCESS) {
+			device_release(dev);
+			return rc == D_READ_ONLY ? KERN_PROTECTION_FAILURE : KERN_INVALID_ARGUMENT;
+		}
+	}
+
+	/* Room: at *address, or anywhere on a mask+1 boundary (found by
+	 * asking for mask bytes more and giving back the ends). */
+	vaddr_t va = ALIGN_DOWN(*address, PAGE_SIZE);
+	uintptr_t len = ALIGN_UP(size, PAGE_SIZE);
+	kern_return_t kr = KERN_SUCCESS;
+	if (!anywhere && (va & mask || !in_user(va, len)))
+		kr = KERN_INVALID_ADDRESS;
+	if (kr == KERN_SUCCESS && anywhere) {
+		vaddr_t probe = 0;
+		if (vm_allocate(map, &probe, len + mask, true, PROT_RW) != K_OK) {
+			kr = KERN_NO_SPACE;
+		} else {
+			va = ALIGN_UP(probe, mask + 1);
+			vm_deallocate(map, probe, len + mask);
+		}
+	}
+	if (kr == KERN_SUCCESS) {
+		int rc = dev && !copy
+			 ? vm_map_fixed(map, &va, len, false, pa, cur_protection,
+					max_protection & dev_prot)
+			 : vm_allocate(map, &va, len, false, PROT_RW);
+		kr = rc == K_OK ? KERN_SUCCESS : rc == K_ENOMEM ? KERN_RESOURCE_SHORTAGE
+								 : KERN_NO_SPACE;
+	}
+	if (kr == KERN_SUCCESS && dev && copy &&
+	    vm_map_write(map, va, phys_to_virt(pa), len) != K_OK)
+		kr = KERN_RESOURCE_SHORTAGE;
+	if (kr == KERN_SUCCESS && !(dev && !copy)) {
+		vm_protect(map, va, len, true, max_protection);
+		vm_protect(map, va, len, false, cur_protection);
+	}
+	if (kr == KERN_SUCCESS)
+		vm_inherit(map, va, len, inheritance);
+	else if (va && kr != KERN_INVALID_ADDRESS && kr != KERN_NO_SPACE)
+		vm_deallocate(map, va, len);
+	if (dev)
+		device_release(dev);
+	if (kr == KERN_SUCCESS)
+		*address = va;
 	return kr;
 }
 

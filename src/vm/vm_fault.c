@@ -37,6 +37,15 @@ int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, padd
 			ptable_protect(&map->pt, page, PAGE_SIZE, want);
 		return K_OK;
 	}
+	if (r->fixed) {
+		/* The kernel's own page: mapped, never counted or freed. */
+		paddr_t fixed = r->fixed_pa + (page - r->start);
+		int rc = ptable_map(&map->pt, page, fixed, PAGE_SIZE, want);
+		if (rc != K_OK)
+			return rc == K_EEXIST ? K_EFAULT : K_ENOMEM;
+		*pa = fixed;
+		return K_OK;
+	}
 	paddr_t fresh = page_alloc(0);
 	if (fresh == PADDR_NONE)
 		return K_ENOMEM;
@@ -85,7 +94,10 @@ static int map_copy(struct vm_map *map, vaddr_t va, char *buf, size_t len, bool 
 		irqflags_t f = vm_map_lock(map);
 		const struct vm_region *r = vm_region_lookup(map, page);
 		paddr_t pa;
-		int rc = r && (into_map || (r->prot & PROT_R)) ? vm_page_in(map, r, page, &pa) : K_EFAULT;
+		/* Fixed regions are the kernel's memory: read them, never
+		 * write through them. */
+		bool ok = r && (into_map ? !r->fixed : (r->prot & PROT_R) != 0);
+		int rc = ok ? vm_page_in(map, r, page, &pa) : K_EFAULT;
 		if (rc == K_OK) {
 			char *mem = (char *)phys_to_virt(pa) + off;
 			if (into_map) {

@@ -100,12 +100,18 @@ struct vm_map *vm_map_current(void)
 	return active == &kernel_only ? NULL : active;
 }
 
-/* Unmap and free every present page of [start, end).  Pages are freed only
+/* Unmap and free every present page of region r.  Pages are freed only
  * after the unmap has flushed the TLB, in batches so that a large region
  * costs one flush per batch rather than one per page.  The walk stops early
- * once every resident page of the map has been found. */
-static void release_pages(struct vm_map *map, vaddr_t start, vaddr_t end)
+ * once every resident page of the map has been found.  A fixed region's
+ * pages are the kernel's: unmapped, not freed. */
+static void release_pages(struct vm_map *map, const struct vm_region *r)
 {
+	vaddr_t start = r->start, end = r->end;
+	if (r->fixed) {
+		ptable_unmap(&map->pt, start, end - start);
+		return;
+	}
 	paddr_t batch[32];
 	unsigned n = 0;
 	vaddr_t span = start, va = start;
@@ -140,7 +146,7 @@ void vm_map_destroy(struct vm_map *map)
 		activate_locked(&kernel_only);
 	struct vm_region *r;
 	while ((r = vm_region_first(map))) {
-		release_pages(map, r->start, r->end);
+		release_pages(map, r);
 		vm_region_remove(map, r);
 	}
 	/* Every user-half table is empty now; sweep them all, then free the
@@ -194,6 +200,30 @@ int vm_allocate(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, u
 	return rc;
 }
 
+int vm_map_fixed(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, paddr_t pa,
+		 unsigned prot, unsigned max_prot)
+{
+	if ((prot | max_prot) & ~VM_PROT_ALL || (prot & max_prot) != prot ||
+	    !IS_ALIGNED(pa, PAGE_SIZE) || size == 0)
+		return K_EINVAL;
+	size_t len = ALIGN_UP(size, PAGE_SIZE);
+	if (len < size)
+		return K_EINVAL;
+	irqflags_t f = vm_map_lock(map);
+	vaddr_t start = ALIGN_DOWN(*addr, PAGE_SIZE);
+	int rc = K_OK;
+	if (anywhere)
+		rc = vm_region_find_space(map, len, USER_BASE, USER_END, &start);
+	else if (start < USER_BASE || start >= USER_END || len > USER_END - start)
+		rc = K_EINVAL;
+	if (rc == K_OK)
+		rc = vm_region_insert_fixed(map, start, start + len, prot, max_prot, pa);
+	if (rc == K_OK)
+		*addr = start;
+	vm_map_unlock(map, f);
+	return rc;
+}
+
 int vm_deallocate(struct vm_map *map, vaddr_t addr, size_t size)
 {
 	vaddr_t start, end;
@@ -207,7 +237,7 @@ int vm_deallocate(struct vm_map *map, vaddr_t addr, size_t size)
 		struct vm_region *r = vm_region_first_above(map, start);
 		while (r && r->start < end) {
 			struct vm_region *next = vm_region_next(map, r);
-			release_pages(map, r->start, r->end);
+			release_pages(map, r);
 			vm_region_remove(map, r);
 			r = next;
 		}

@@ -83,7 +83,8 @@ int vm_region_find_space(const struct vm_map *map, size_t size, vaddr_t lo, vadd
 
 static bool same_kind(const struct vm_region *a, const struct vm_region *b)
 {
-	return a->prot == b->prot && a->max_prot == b->max_prot && a->inherit == b->inherit;
+	return a->prot == b->prot && a->max_prot == b->max_prot && a->inherit == b->inherit &&
+	       !a->fixed && !b->fixed;
 }
 
 /* Merge r with its successor if they touch and agree; true if merged. */
@@ -97,9 +98,27 @@ static bool merge_next(struct vm_map *map, struct vm_region *r)
 	return true;
 }
 
+static int insert(struct vm_map *map, const struct vm_region *want);
+
 int vm_region_insert(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned prot,
 		     unsigned max_prot)
 {
+	struct vm_region want = { .start = start, .end = end, .prot = prot, .max_prot = max_prot,
+				  .inherit = VM_INHERIT_DEFAULT };
+	return insert(map, &want);
+}
+
+int vm_region_insert_fixed(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned prot,
+			   unsigned max_prot, paddr_t pa)
+{
+	struct vm_region want = { .start = start, .end = end, .prot = prot, .max_prot = max_prot,
+				  .inherit = VM_INHERIT_SHARE, .fixed = true, .fixed_pa = pa };
+	return insert(map, &want);
+}
+
+static int insert(struct vm_map *map, const struct vm_region *tmpl)
+{
+	vaddr_t start = tmpl->start, end = tmpl->end;
 	if (start >= end || !IS_ALIGNED(start, PAGE_SIZE) || !IS_ALIGNED(end, PAGE_SIZE))
 		return K_EINVAL;
 	if (!vm_region_range_free(map, start, end))
@@ -109,8 +128,7 @@ int vm_region_insert(struct vm_map *map, vaddr_t start, vaddr_t end, unsigned pr
 	if (!next && !list_empty(&map->regions))
 		prev = region_of(map->regions.prev);
 
-	struct vm_region want = { .start = start, .end = end, .prot = prot, .max_prot = max_prot,
-				  .inherit = VM_INHERIT_DEFAULT };
+	struct vm_region want = *tmpl;
 	if (prev && prev->end == start && same_kind(prev, &want)) {
 		prev->end = end;
 		merge_next(map, prev);
@@ -138,6 +156,8 @@ static void split(struct vm_map *map, struct vm_region *r, vaddr_t va, struct vm
 {
 	*n = *r;
 	n->start = va;
+	if (r->fixed)
+		n->fixed_pa = r->fixed_pa + (va - r->start);
 	r->end = va;
 	list_insert_after(&r->link, &n->link);
 	map->nregions++;

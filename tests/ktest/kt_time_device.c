@@ -128,7 +128,7 @@ KTEST(time_device_read)
 	KT_EXPECT(ktd_read(&env, dev, KTD_READ_INBAND, 0, 8, &b) == KERN_SUCCESS);
 	KT_EXPECT(ktd_u32(&b, 4) == 8);
 
-	/* One record only; no writes; size and records; not mappable yet. */
+	/* One record only; no writes; size and records; the page mappable. */
 	KT_EXPECT(ktd_read(&env, dev, KTD_READ_INBAND, 1, 64, &b) == D_INVALID_RECNUM);
 	KT_EXPECT(ktd_read(&env, dev, KTD_READ, 7, 64, &b) == D_INVALID_RECNUM);
 	KT_EXPECT(ktd_write_inband(&env, dev, 0, "x", 1) == D_READ_ONLY);
@@ -137,7 +137,10 @@ KTEST(time_device_read)
 		  ktd_u32(&b, 12) == sizeof(struct mapped_time));
 	KT_EXPECT(ktd_get_status(&env, dev, DEV_GET_RECORDS, 2, &b) == KERN_SUCCESS);
 	KT_EXPECT(ktd_u32(&b, 8) == 1);
-	KT_EXPECT(ktd_map(&env, dev, PROT_R, 0, PAGE_SIZE) == D_INVALID_OPERATION);
+	/* device_map gives a pager for the one page, read-only. */
+	KT_EXPECT(ktd_map(&env, dev, PROT_R, 0, PAGE_SIZE) == D_SUCCESS);
+	KT_EXPECT(ktd_map(&env, dev, PROT_R | PROT_W, 0, PAGE_SIZE) == D_READ_ONLY);
+	KT_EXPECT(ktd_map(&env, dev, PROT_R, PAGE_SIZE, PAGE_SIZE) == D_INVALID_SIZE);
 
 	KT_EXPECT(ktd_close(&env, dev) == KERN_SUCCESS);
 	ktd_env_fini(&env);

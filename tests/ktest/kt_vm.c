@@ -266,6 +266,35 @@ KTEST(vm_inherit_semantics)
 	vm_map_destroy(&m);
 }
 
+/* A fixed region maps the kernel's own page: the task sees it, the kernel
+ * never writes through it, and unmapping frees nothing. */
+KTEST(vm_fixed_region)
+{
+	warm_up();
+	paddr_t page = page_alloc(0);
+	KT_ASSERT(page != PADDR_NONE);
+	memset(phys_to_virt(page), 0, PAGE_SIZE);
+	memcpy(phys_to_virt(page), "the kernel's page", 18);
+	size_t baseline = free_pages();
+	struct vm_map m;
+	KT_ASSERT(vm_map_init(&m) == K_OK);
+	vaddr_t va = 0;
+	KT_EXPECT(vm_map_fixed(&m, &va, PAGE_SIZE, true, page, PROT_R | PROT_W, PROT_R) ==
+		  K_EINVAL);                                  /* prot beyond max_prot */
+	KT_ASSERT(vm_map_fixed(&m, &va, PAGE_SIZE, true, page, PROT_R, PROT_R) == K_OK);
+	char back[18] = "";
+	KT_EXPECT(vm_map_read(&m, va, back, sizeof(back)) == K_OK &&
+		  strcmp(back, "the kernel's page") == 0);   /* faulted in: the very page */
+	KT_EXPECT(vm_map_write(&m, va, "x", 1) == K_EFAULT);
+	KT_EXPECT(vm_fault(&m, va, VM_FAULT_WRITE) == K_EFAULT);
+	KT_EXPECT(vm_protect(&m, va, PAGE_SIZE, false, PROT_RW) == K_EINVAL);
+	KT_EXPECT(vm_deallocate(&m, va, PAGE_SIZE) == K_OK);
+	KT_EXPECT(strcmp(phys_to_virt(page), "the kernel's page") == 0);   /* not freed */
+	vm_map_destroy(&m);
+	KT_EXPECT(free_pages() == baseline);
+	page_free(page, 0);
+}
+
 /* Pages spread over the address space, so that many page-table pages are
  * needed, all come back. */
 KTEST(vm_map_destroy_returns_every_page)

@@ -137,6 +137,9 @@ bool device_is_open(const struct device *dev);
 
 /* Registered devices (a snapshot count) for diagnostics and tests. */
 size_t device_count(void);
+/* One line per registered device into buf (at most size bytes, whole
+ * lines only): "NAME SIZE RECORD_SIZE ro|rw\n"; returns the bytes used. */
+size_t device_describe(char *buf, size_t size);
 
 /* Register the devices the kernel always has (the console); called once
  * at boot after the console drivers are up. */
@@ -147,5 +150,7 @@ int console_device_register(void);
  * K_ENOENT when the loader gave no initrd (or an empty one), or
  * device_register's error. */
 int ramdisk_register(void);
+/* "devices", the list of devices as text (src/dev/devices_device.c). */
+int devices_device_register(void);
 
 #endif

@@ -208,6 +208,24 @@ size_t device_count(void)
 	return ndevices;
 }
 
+size_t device_describe(char *buf, size_t size)
+{
+	size_t used = 0;
+	irqflags_t f = arch_irq_save();
+	list_foreach(it, &devices) {
+		const struct device *dev = list_entry(it, struct device, link);
+		int n = ksnprintf(buf + used, size - used, "%s %llu %u %s\n", dev->name,
+				  (unsigned long long)dev->size,
+				  dev->record_size ? dev->record_size : 1,
+				  dev->flags & DEVICE_READ_ONLY ? "ro" : "rw");
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	arch_irq_restore(f);
+	return used;
+}
+
 void device_init(void)
 {
 	int rc = console_device_register();
@@ -220,4 +238,7 @@ void device_init(void)
 	rc = time_device_register();
 	if (rc != K_OK)
 		kprintf("device: the time device was not registered (%d)\n", rc);
+	rc = devices_device_register();
+	if (rc != K_OK)
+		kprintf("device: the device list was not registered (%d)\n", rc);
 }

@@ -680,3 +680,32 @@ KTEST(device_console)
 	device_release(con);
 	ktd_env_fini(&env);
 }
+
+/* "devices" lists every registered device as a line of text; a read
+ * past its end gives nothing. */
+KTEST(device_list)
+{
+	struct ktd_env env;
+	KT_ASSERT(ktd_env_init(&env, "kt-device"));
+	mach_port_name_t dev = MACH_PORT_NULL;
+	KT_ASSERT(ktd_open(&env, D_READ, "devices", &dev) == KERN_SUCCESS);
+	static char text[512];
+	size_t got = 0;
+	static union ktd_buf b;
+	for (;;) {
+		KT_ASSERT(ktd_read(&env, dev, KTD_READ_INBAND, got, 100, &b) == KERN_SUCCESS);
+		uint32_t n = ((mach_msg_type_t *)(void *)b.reply.body)->number;
+		if (n == 0 || got + n >= sizeof(text))
+			break;
+		memcpy(text + got, b.reply.body + 8, n);
+		got += n;
+	}
+	text[got] = '\0';
+	KT_EXPECT(memmem_found(text, got, "console 0 1 rw\n"));
+	KT_EXPECT(memmem_found(text, got, "devices 0 1 ro\n"));
+	KT_EXPECT(memmem_found(text, got, "time 64 64 ro\n"));
+	KT_EXPECT(ktd_read(&env, dev, KTD_READ_INBAND, 1000000, 16, &b) == KERN_SUCCESS &&
+		  ((mach_msg_type_t *)(void *)b.reply.body)->number == 0);
+	KT_EXPECT(ktd_close(&env, dev) == KERN_SUCCESS);
+	ktd_env_fini(&env);
+}

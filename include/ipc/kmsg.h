@@ -197,6 +197,8 @@ struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size);
  * out-of-line regions; a pending msg-accepted notification goes out
  * (ipc_notify_accepted). */
 void ipc_kmsg_free(struct ipc_kmsg *kmsg);
+/* Give back the few small blocks kept for messages (leak checks). */
+void ipc_kmsg_cache_drain(void);
 
 /* The transit rights in the header slots. */
 static inline struct ipc_port *ipc_kmsg_dest(const struct ipc_kmsg *kmsg)

@@ -26,6 +26,44 @@ static unsigned bytes_order(size_t bytes)
 	return order;
 }
 
+/* Small messages (every RPC's request and reply, most notifications)
+ * come from a few blocks of one size kept aside, so the common message
+ * costs no trip through the allocator. */
+#define KMSG_SMALL_BLOCK 256
+#define KMSG_SMALL_KEEP  8
+#define KMSG_SMALL_PAGES UINT32_MAX   /* kmsg->pages of such a block */
+static void *small_blocks[KMSG_SMALL_KEEP];
+static unsigned nsmall;
+
+static void *small_get(void)
+{
+	void *block = NULL;
+	irqflags_t f = arch_irq_save();
+	if (nsmall)
+		block = small_blocks[--nsmall];
+	arch_irq_restore(f);
+	return block ? block : kmalloc(KMSG_SMALL_BLOCK);
+}
+
+static void small_put(void *block)
+{
+	irqflags_t f = arch_irq_save();
+	if (nsmall < KMSG_SMALL_KEEP) {
+		small_blocks[nsmall++] = block;
+		block = NULL;
+	}
+	arch_irq_restore(f);
+	kfree(block);
+}
+
+void ipc_kmsg_cache_drain(void)
+{
+	irqflags_t f = arch_irq_save();
+	while (nsmall)
+		kfree(small_blocks[--nsmall]);
+	arch_irq_restore(f);
+}
+
 struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
 {
 	if (size < sizeof(mach_msg_header_t) || size > IPC_KMSG_MAX_SIZE ||
@@ -34,7 +72,10 @@ struct ipc_kmsg *ipc_kmsg_alloc(uint32_t size)
 	size_t block = offsetof(struct ipc_kmsg, msg) + size;
 	struct ipc_kmsg *kmsg;
 	uint32_t pages = 0;
-	if (block <= KMALLOC_MAX) {
+	if (block <= KMSG_SMALL_BLOCK) {
+		kmsg = small_get();
+		pages = KMSG_SMALL_PAGES;
+	} else if (block <= KMALLOC_MAX) {
 		kmsg = kmalloc(block);
 	} else {
 		/* Big messages (MIG replies with large inline arrays) take
@@ -92,7 +133,9 @@ void ipc_kmsg_free(struct ipc_kmsg *kmsg)
 		list_remove(&ool->link);
 		ipc_ool_free(ool);
 	}
-	if (kmsg->pages)
+	if (kmsg->pages == KMSG_SMALL_PAGES)
+		small_put(kmsg);
+	else if (kmsg->pages)
 		page_free(virt_to_phys(kmsg), kmsg->pages - 1);
 	else
 		kfree(kmsg);

@@ -87,3 +87,14 @@ paddr_t virt_to_phys(const void *va)
 {
 	return (paddr_t)(uintptr_t)va;
 }
+
+/* One thread, no interrupts: there is nothing to mask. */
+irqflags_t arch_irq_save(void)
+{
+	return 0;
+}
+
+void arch_irq_restore(irqflags_t flags)
+{
+	(void)flags;
+}

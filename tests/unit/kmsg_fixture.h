@@ -39,6 +39,7 @@ static inline void finish(void)
 	ipc_space_destroy(A);
 	ipc_space_destroy(B);
 	A = B = NULL;
+	ipc_kmsg_cache_drain();
 	ck_assert_uint_eq(ports_alive(), 0);
 	ck_assert_uint_eq(stub_live_allocs, 0);
 	ck_assert_uint_eq(live_pages, 0);

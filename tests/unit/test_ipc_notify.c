@@ -57,6 +57,7 @@ static void finish(void)
 	ipc_space_destroy(A);
 	ipc_space_destroy(B);
 	A = B = NULL;
+	ipc_kmsg_cache_drain();
 	ck_assert_uint_eq(ports_alive(), 0);
 	ck_assert_uint_eq(stub_live_allocs, 0);
 	ck_assert_uint_eq(stub_live_pages, 0);

@@ -1,6 +1,6 @@
-/* Small CPU services of the arch interface: interrupt masking (PSTATE.DAIF
- * I and F), identity, the fault-tolerant probe read and the switch to the
- * kernel's page tables. */
+/* Small CPU services of the arch interface (interrupt masking is inline,
+ * <machine/irq.h>): identity, the fault-tolerant probe read and the switch
+ * to the kernel's page tables. */
 #include <kern/arch.h>
 #include <kern/kmap.h>
 #include <kern/ptable.h>
@@ -9,22 +9,6 @@
 
 const char *arch_name(void) { return "aarch64"; }
 
-irqflags_t arch_irq_save(void)
-{
-	irqflags_t f = read_sysreg(daif);
-	__asm__ volatile("msr daifset, #3" ::: "memory");
-	return f;
-}
-
-void arch_irq_restore(irqflags_t f)
-{
-	if (!(f & DAIF_I))
-		__asm__ volatile("msr daifclr, #3" ::: "memory");
-}
-
-void arch_irq_enable(void) { __asm__ volatile("msr daifclr, #3" ::: "memory"); }
-void arch_irq_disable(void) { __asm__ volatile("msr daifset, #3" ::: "memory"); }
-bool arch_irq_enabled(void) { return !(read_sysreg(daif) & DAIF_I); }
 void arch_cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
 
 /* The load at 1: may fault; the exception table sends it to 2:, which

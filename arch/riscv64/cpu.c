@@ -1,26 +1,12 @@
-/* Small CPU services of the arch interface: the interrupt enable bit,
- * identity and the fault-tolerant probe read.  (Page-table switching is in
- * address_space.c.) */
+/* Small CPU services of the arch interface (the interrupt enable bit is
+ * inline, <machine/irq.h>): identity and the fault-tolerant probe read.
+ * (Page-table switching is in address_space.c.) */
 #include <kern/arch.h>
 #include <machine/csr.h>
 #include <machine/trap.h>
 
 const char *arch_name(void) { return "riscv64"; }
 
-irqflags_t arch_irq_save(void)
-{
-	return csr_read_clear(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
-}
-
-void arch_irq_restore(irqflags_t f)
-{
-	if (f & SSTATUS_SIE)
-		csr_set(sstatus, SSTATUS_SIE);
-}
-
-void arch_irq_enable(void) { csr_set(sstatus, SSTATUS_SIE); }
-void arch_irq_disable(void) { csr_clear(sstatus, SSTATUS_SIE); }
-bool arch_irq_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
 
 /* Zihintpause's pause, which is a fence with an empty predecessor set:
  * harts without the extension run it as a no-op fence. */

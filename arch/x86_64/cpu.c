@@ -1,37 +1,14 @@
-/* Small CPU services of the arch interface: interrupt flag, identity, the
- * fault-tolerant probe read, and the switch to the kernel's page tables
- * with the protections that come with them (SMEP, SMAP, PCID). */
+/* Small CPU services of the arch interface (the interrupt flag is inline,
+ * <machine/irq.h>): identity, the fault-tolerant probe read, and the
+ * switch to the kernel's page tables with the protections that come with
+ * them (SMEP, SMAP, PCID). */
 #include <kern/arch.h>
 #include <machine/cpu.h>
 #include <machine/trap.h>
 #include "mmu.h"
 
-
 bool x86_smap_enabled;
 const char *arch_name(void) { return "x86_64"; }
-
-irqflags_t arch_irq_save(void)
-{
-	irqflags_t f;
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
-	return f;
-}
-
-void arch_irq_restore(irqflags_t f)
-{
-	if (f & RFLAGS_IF)
-		__asm__ volatile("sti" ::: "memory");
-}
-
-void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
-
-bool arch_irq_enabled(void)
-{
-	irqflags_t f;
-	__asm__ volatile("pushfq; popq %0" : "=r"(f));
-	return f & RFLAGS_IF;
-}
 
 void arch_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 

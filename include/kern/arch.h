@@ -61,11 +61,10 @@ int arch_copy_to_user(void *udst, const void *src, size_t len);
 /* --- CPU state ------------------------------------------------------- */
 
 typedef unsigned long irqflags_t;
-irqflags_t arch_irq_save(void);          /* disable interrupts, return old state */
-void arch_irq_restore(irqflags_t flags);
-void arch_irq_enable(void);
-void arch_irq_disable(void);
-bool arch_irq_enabled(void);
+/* <machine/irq.h>: arch_irq_save() (disable interrupts, return the old
+ * state), arch_irq_restore(flags), arch_irq_enable(), arch_irq_disable(),
+ * arch_irq_enabled() — inline, they are on every hot path. */
+#include <machine/irq.h>
 void arch_cpu_relax(void);               /* spin-wait hint */
 const char *arch_name(void);             /* "x86_64" ... */
 

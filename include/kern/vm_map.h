@@ -30,9 +30,11 @@ struct vm_map {
 	struct ptable pt;             /* user half; the kernel half is shared */
 	struct list regions;
 	size_t nregions;
-	/* The region the last range check was satisfied by (a copyin or
-	 * copyout usually hits the same one again); NULL once it is freed. */
-	struct vm_region *hint;
+	/* The regions the last two range checks were satisfied by (copies
+	 * go back and forth between a couple of buffers: a message on the
+	 * stack, data in .bss); NULL once freed. */
+	struct vm_region *hint[2];
+	unsigned hint_next;           /* the slot the next miss replaces */
 	size_t resident_pages;        /* user pages currently mapped */
 	unsigned asid;                /* address-space id (PCID/ASID), 0 = none */
 };

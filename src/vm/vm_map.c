@@ -45,7 +45,8 @@ static int space_init(struct vm_map *map)
 {
 	list_init(&map->regions);
 	map->nregions = 0;
-	map->hint = NULL;
+	map->hint[0] = map->hint[1] = NULL;
+	map->hint_next = 0;
 	map->resident_pages = 0;
 	irqflags_t f = arch_irq_save();
 	map->asid = next_asid++;
@@ -311,14 +312,19 @@ bool vm_map_range_allows(struct vm_map *map, vaddr_t va, size_t len, unsigned pr
 		return false;
 	vaddr_t start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + len, PAGE_SIZE);
 	irqflags_t f = vm_map_lock(map);
-	/* Regions change in place (clipped, merged, reprotected): the hint
-	 * is only a guess, checked like any region. */
-	struct vm_region *h = map->hint;
-	bool ok = h && h->start <= start && end <= h->end && (h->prot & prot) == prot;
+	/* Regions change in place (clipped, merged, reprotected): a hint is
+	 * only a guess, checked like any region. */
+	bool ok = false;
+	for (unsigned i = 0; i < 2 && !ok; i++) {
+		const struct vm_region *h = map->hint[i];
+		ok = h && h->start <= start && end <= h->end && (h->prot & prot) == prot;
+	}
 	if (!ok) {
 		ok = vm_region_range_allows(map, start, end, prot);
-		if (ok)
-			map->hint = vm_region_lookup(map, start);
+		if (ok) {
+			map->hint[map->hint_next] = vm_region_lookup(map, start);
+			map->hint_next ^= 1;
+		}
 	}
 	vm_map_unlock(map, f);
 	return ok;

@@ -197,8 +197,9 @@ int vm_region_clip(struct vm_map *map, vaddr_t start, vaddr_t end)
 
 void vm_region_remove(struct vm_map *map, struct vm_region *r)
 {
-	if (map->hint == r)
-		map->hint = NULL;
+	for (unsigned i = 0; i < 2; i++)
+		if (map->hint[i] == r)
+			map->hint[i] = NULL;
 	list_remove(&r->link);
 	map->nregions--;
 	vm_region_free(r);

@@ -24,7 +24,14 @@
  *                       (KERN_INVALID_NAME if nothing is registered)
  *
  * A registered port whose server dies is forgotten (init asks for a
- * dead-name notification on every registered right). */
+ * dead-name notification on every registered right).
+ *
+ * Also: NS_REGISTER of a null or dead port is KERN_INVALID_ARGUMENT, and
+ * KERN_NO_SPACE when init's table (64 names) is full; a request id the
+ * service does not know is answered MIG_BAD_ID.  The message structs are
+ * in guests/lib/mach/include/ns_proto.h; the client functions return
+ * KERN_INVALID_ARGUMENT for a bad name before sending anything, and
+ * KERN_INVALID_CAPABILITY when the task has no bootstrap port. */
 #ifndef MACHV_NAMES_H
 #define MACHV_NAMES_H
 

@@ -113,6 +113,13 @@ static void ool_dealloc(void *ctx, uintptr_t addr, uint64_t size)
 static mach_msg_return_t msg_copyout(struct ipc_space *space, struct ipc_msg_buf buf,
 				     struct ipc_kmsg *kmsg, bool pseudo)
 {
+	/* Most messages carry no out-of-line region: no sink to set up. */
+	if (list_empty(&kmsg->ool)) {
+		irqflags_t f = arch_irq_save();
+		mach_msg_return_t mr = ipc_kmsg_copyout(space, kmsg, pseudo);
+		arch_irq_restore(f);
+		return mr;
+	}
 	struct ipc_ool_sink sink = { ool_alloc, ool_write, ool_dealloc, buf_map(buf) };
 	ipc_kmsg_copyout_ool_reserve(kmsg, &sink);
 	irqflags_t f = arch_irq_save();
@@ -126,6 +133,8 @@ static mach_msg_return_t msg_copyout(struct ipc_space *space, struct ipc_msg_buf
  * sender. */
 static void ool_dealloc_sent(struct ipc_msg_buf buf, struct ipc_kmsg *kmsg)
 {
+	if (list_empty(&kmsg->ool))
+		return;
 	struct vm_map *map = buf_map(buf);
 	if (map == NULL)
 		return;

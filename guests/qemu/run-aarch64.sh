@@ -2,8 +2,9 @@
 # run-aarch64.sh KERNEL ACCEL [QEMU ARGS...]: boot KERNEL interactively on
 # QEMU's aarch64 virt board.  ACCEL is kvm (an arm64 host with KVM) or tcg.
 # KERNEL is the Linux arm64 Image (machv.Image) or the ELF the build links
-# (machv), which is turned into an Image first with llvm-objcopy.  Extra
-# arguments go to QEMU, e.g. -append "ktest".
+# (machv), which is turned into an Image first with llvm-objcopy.  It
+# boots to the shell (run-lib.sh: boot_programs); extra arguments go to
+# QEMU, e.g. -append "ktest" instead.
 #
 # The machine is virt with a GICv3 and 256 MiB.  Consoles:
 #   - the terminal is the virtio console (virtio-serial-device over
@@ -21,6 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/run-lib.sh"
 run_args run-aarch64 "$@"
 shift "$run_shift"
+boot_programs "$@"
 case $accel in
 	kvm) gic=host ;;
 	tcg) gic=3 ;;
@@ -50,7 +52,7 @@ run_qemu qemu-system-aarch64 -M "virt,gic-version=$gic" -accel "$accel" -cpu "$c
 	-device virtio-serial-device,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=uart,path=$log" -serial chardev:uart \
-	-kernel "$image" "$@"
+	-kernel "$image" "${programs[@]}" "$@"
 
 # A crash before the virtio console started is visible only on the PL011.
 report_crash "$log" PL011

@@ -6,6 +6,9 @@
 #                          TCG) and run_shift (how many words to shift)
 #   early_log VAR DEFAULT  the early console's log file: $VAR if set, else
 #                          DEFAULT beside the kernel
+#   boot_programs ARGS...  sets programs: the -initrd and -append QEMU
+#                          needs to boot to the shell, unless ARGS (the
+#                          user's QEMU arguments) give their own -append
 #   run_qemu QEMU ARGS...  run QEMU; sets status to its exit status
 #   report_crash LOG WHAT  the kernel prints everything on every console,
 #                          but only the early console (COM1, PL011, UART)
@@ -35,6 +38,23 @@ early_log() {
 	else
 		echo "$(cd "$(dirname "$kernel")" && pwd)/$2"
 	fi
+}
+
+# What boots to the shell: init (the name service) starts the initrd's
+# file server, then the shell, restarted whenever it ends.  MACHV_INIT
+# replaces the command line (e.g. "init=/init -- /cpiofs /ext2fs
+# respawn,/sh" with a disk attached).  The initrd is the build's, beside
+# the kernel.
+boot_programs() {
+	programs=()
+	local a
+	for a in "$@"; do
+		[ "$a" = -append ] && return 0
+	done
+	local initrd
+	initrd=$(cd "$(dirname "$kernel")" && pwd)/initrd.cpio
+	[ -r "$initrd" ] || die "no initrd at $initrd (build it: ./machv build)"
+	programs=(-initrd "$initrd" -append "${MACHV_INIT:-init=/init -- /cpiofs respawn,/sh}")
 }
 
 run_qemu() {

@@ -2,7 +2,8 @@
 # run-riscv64.sh KERNEL ACCEL [QEMU ARGS...]: boot KERNEL interactively on
 # QEMU's riscv64 virt machine, the way `./machv run riscv64` does.  ACCEL is
 # kvm (a riscv64 host with KVM: -cpu host) or tcg (anywhere: -cpu max).
-# Extra arguments go to QEMU, e.g. -append "ktest".
+# It boots to the shell (run-lib.sh: boot_programs); extra arguments go to
+# QEMU, e.g. -append "ktest" instead.
 #
 # Firmware is QEMU's default, OpenSBI, which enters the kernel in S-mode
 # (KERNEL may be the ELF file or a raw Image made with
@@ -24,6 +25,7 @@ set -euo pipefail
 . "$(dirname "$0")/run-lib.sh"
 run_args run-riscv64 "$@"
 shift "$run_shift"
+boot_programs "$@"
 
 uart_log=$(early_log MACHV_UART_LOG uart.log)
 echo "run-riscv64: console on this terminal (Ctrl-A X quits, Ctrl-A C monitor); UART log: $uart_log" >&2
@@ -35,7 +37,7 @@ run_qemu qemu-system-riscv64 -M virt -accel "$accel" -cpu "$cpu" -m 256 \
 	-device virtio-serial-device,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=uart,path=$uart_log" -serial chardev:uart \
-	-kernel "$kernel" "$@"
+	-kernel "$kernel" "${programs[@]}" "$@"
 
 # A crash before the virtio console started is visible only on the UART.
 report_crash "$uart_log" UART

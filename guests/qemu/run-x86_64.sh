@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-x86_64.sh KERNEL ACCEL [QEMU ARGS...]: boot KERNEL interactively, the
 # way `./machv run` does.  ACCEL is kvm or tcg (the caller decides; see
-# kvm-usable.sh).  Extra arguments go to QEMU, e.g. -append "ktest".
+# kvm-usable.sh).  It boots to the shell (guests/qemu/run-lib.sh:
+# boot_programs); extra arguments go to QEMU, e.g. -append "ktest" instead.
 #
 # The machine is q35 with qboot (a fast BIOS for direct PVH kernel boots)
 # and 256 MiB.  Consoles:
@@ -21,6 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/run-lib.sh"
 run_args run-x86_64 "$@"
 shift "$run_shift"
+boot_programs "$@"
 
 qboot=
 for d in /usr/share/qemu /usr/local/share/qemu $(qemu-system-x86_64 -L help 2>/dev/null); do
@@ -38,7 +40,7 @@ run_qemu qemu-system-x86_64 -M q35 "${firmware[@]}" -accel "$accel" -cpu "$cpu" 
 	-device virtio-serial-pci,id=vs0 -device virtconsole,bus=vs0.0,chardev=term \
 	-mon chardev=term,mode=readline \
 	-chardev "file,id=com1,path=$com1_log" -serial chardev:com1 \
-	-kernel "$kernel" "$@"
+	-kernel "$kernel" "${programs[@]}" "$@"
 
 # A crash before the virtio console started is visible only on COM1.
 report_crash "$com1_log" COM1

@@ -19,7 +19,10 @@ packages=(
   grub-pc-bin grub-common xorriso mtools
   cpio e2fsprogs python3
 )
-backports=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils)
+# libvirt 11 matches QEMU 10 (bookworm's libvirt 9 predates it); the daemons
+# run without systemd (guests/libvirt/README.md, tests/boot/libvirt-vms.sh).
+backports=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)
 
 # Everything installed already, and QEMU new enough?
 stamp_ok() {

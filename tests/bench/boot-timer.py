@@ -6,10 +6,15 @@ stamping with time.monotonic():
   first   the end of the first console line (a kernel's first output),
   banner  the end of machv's "machv VERSION (ARCH) booting via ..." line,
   done    the end of the self-test summary line ("N passed, M failed"),
+  prompt  (with --initrd) the shell's first prompt ("machv:/$ "), after
+          which QEMU is stopped,
   exit    QEMU's exit (the process has been reaped).
 All are milliseconds since just before QEMU was started.
 
 Usage: boot-timer.py --runs N --qboot ROM --floor FLOOR --kernel KERNEL
+                     [--initrd INITRD]
+With --initrd, a third kind of run boots to the shell (`init=/init --
+/cpiofs respawn,/sh`) and times its first prompt.
 The floor (tests/bench/floor.S) prints one line and exits: its times are
 QEMU's own.  The two kernels are run alternately so that drift on a busy
 machine touches both alike.  Prints a Markdown table.
@@ -28,6 +33,8 @@ QEMU = "qemu-system-x86_64"
 SUMMARY = re.compile(rb"^\d+ passed, \d+ failed(, \d+ skipped)?$")
 BANNER = re.compile(rb"^machv .* booting via ")
 UP_IN = re.compile(rb"^machv: up in (\d+) us$")
+PROMPT = b"machv:/$ "
+SHELL_APPEND = "init=/init -- /cpiofs respawn,/sh"
 
 
 def machine_args(qboot):
@@ -57,6 +64,9 @@ def one_run(cmd, timeout_s=120):
         if not chunk:
             break
         pending += chunk
+        if PROMPT in pending and "prompt" not in marks:
+            marks["prompt"] = (now - t0) * 1000
+            proc.kill()          # the shell would wait for a person
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
             line = line.rstrip(b"\r")
@@ -87,23 +97,34 @@ def main():
     ap.add_argument("--floor", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--append", default="ktest")
+    ap.add_argument("--initrd")
     args = ap.parse_args()
 
     base = machine_args(args.qboot)
     floor_cmd = base + ["-kernel", args.floor]
     kernel_cmd = base + ["-kernel", args.kernel, "-append", args.append]
 
-    # One unmeasured boot of each fills the page cache.
-    one_run(floor_cmd)
-    one_run(kernel_cmd)
+    kinds = [(floor_cmd, "floor"), (kernel_cmd, "machv")]
+    if args.initrd:
+        kinds.append((base + ["-kernel", args.kernel, "-initrd", args.initrd,
+                              "-append", SHELL_APPEND], "shell"))
 
-    floor_runs, kernel_runs = [], []
+    # One unmeasured boot of each fills the page cache.
+    for cmd, _ in kinds:
+        one_run(cmd)
+
+    results = {name: [] for _, name in kinds}
+    floor_runs, kernel_runs = results["floor"], results["machv"]
     for _ in range(args.runs):
-        for cmd, runs, name in ((floor_cmd, floor_runs, "floor"),
-                                (kernel_cmd, kernel_runs, "machv")):
+        for cmd, name in kinds:
+            runs = results[name]
             marks, status, lines = one_run(cmd)
-            if status != 1 or "first" not in marks or (
-                    name == "machv" and ("done" not in marks or "banner" not in marks)):
+            if name == "shell":
+                bad = "prompt" not in marks
+            else:
+                bad = status != 1 or "first" not in marks or (
+                    name == "machv" and ("done" not in marks or "banner" not in marks))
+            if bad:
                 sys.stderr.write("boot-timer: %s run failed (QEMU status %d); console:\n" %
                                  (name, status))
                 for line in lines[-30:]:
@@ -124,6 +145,9 @@ def main():
         ("machv: QEMU start → ktest summary", col(kernel_runs, "done")),
         ("machv: QEMU start → QEMU exit", col(kernel_runs, "exit")),
     ]
+    if args.initrd:
+        rows.append(("machv: QEMU start → the shell's first prompt (`%s`)" % SHELL_APPEND,
+                     col(results["shell"], "prompt")))
     if all("up_in_kernel" in r for r in kernel_runs):
         rows.append(("machv: its own \"up in\" figure (kernel clock, devices probed)",
                      col(kernel_runs, "up_in_kernel")))

@@ -8,7 +8,8 @@
 #   --kernel=FILE      default build/ARCH/machv (x86_64, riscv64) or
 #                      build/ARCH/machv.Image (aarch64)
 #   --initrd=FILE      default build/ARCH/initrd.cpio
-#   --cmdline=WORDS    the kernel command line (default init=/hello-a)
+#   --cmdline=WORDS    the kernel command line (default: boot to the shell,
+#                      init=/init -- /cpiofs /ext2fs respawn,/sh)
 #   --disk=FILE        the virtio-blk disk (hd0); required
 #   --disk-format=FMT  raw (default) or qcow2
 #   --logdir=DIR       where the console logs go: NAME.serial.log (COM1,
@@ -26,7 +27,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 die() { echo "make-domain: $*" >&2; exit 1; }
 
-arch=x86_64 type=qemu name='' kernel='' initrd='' cmdline=init=/hello-a disk=''
+arch=x86_64 type=qemu name='' kernel='' initrd='' disk=''
+cmdline='init=/init -- /cpiofs /ext2fs respawn,/sh'
 disk_format=raw logdir=/tmp memory=128 console=file
 for arg in "$@"; do
 	case $arg in

@@ -128,6 +128,15 @@ static void insert_free(uint32_t i, unsigned order)
 	list_push(i, order);
 }
 
+/* Are the n frames from index i all reserved (not yet handed over)? */
+static bool all_reserved(uint32_t i, uint32_t n)
+{
+	for (uint32_t j = 0; j < n; j++)
+		if (META(i + j).state != FRAME_RESERVED)
+			return false;
+	return true;
+}
+
 /* --- public interface ------------------------------------------------ */
 
 void page_free_range(paddr_t start, paddr_t end)
@@ -138,18 +147,33 @@ void page_free_range(paddr_t start, paddr_t end)
 	uint64_t last = ALIGN_DOWN(end, (paddr_t)PAGE_SIZE) >> PAGE_SHIFT;
 
 	irqflags_t f = page_alloc_lock();
-	for (uint64_t pfn = first; pfn < last; pfn++) {
+	for (uint64_t pfn = first; pfn < last;) {
 		uint32_t i = frame_index(pfn);
-		if (i == NIL)
+		if (i == NIL) {
+			pfn++;
 			continue;
+		}
+		/* The biggest buddy-aligned block of reserved frames from here:
+		 * one insertion instead of one per page (what boot hands over
+		 * is mostly whole megabytes). */
+		unsigned order = 0;
+		while (order + 1 < PAGE_ORDER_MAX && (pfn & ((2ULL << order) - 1)) == 0 &&
+		       pfn + (2ULL << order) <= last &&
+		       frame_index(pfn + (2ULL << order) - 1) != NIL &&
+		       all_reserved(i + (1u << order), 1u << order))
+			order++;
 		if (META(i).state != FRAME_RESERVED) {
 			/* Handing the same frame over twice: refuse, as page_free does. */
 			pa_state.stats.bad_frees++;
+			pfn++;
 			continue;
 		}
-		pa_state.stats.total_pages++;
-		pa_state.stats.free_pages++;
-		insert_free(i, 0);
+		for (uint32_t j = 1; j < (1u << order); j++)
+			META(i + j).state = FRAME_TAIL;
+		pa_state.stats.total_pages += (size_t)1 << order;
+		pa_state.stats.free_pages += (size_t)1 << order;
+		insert_free(i, order);
+		pfn += 1ULL << order;
 	}
 	page_alloc_unlock(f);
 }

@@ -19,7 +19,7 @@
 #include "platform.h"
 
 #define MSR_TSC_DEADLINE 0x6e0
-#define CALIBRATE_NS (10 * NSEC_PER_MSEC)
+#define CALIBRATE_NS (5 * NSEC_PER_MSEC)   /* a boot-time wait: kept short */
 #define MAX_ARM_NS (3600 * NSEC_PER_SEC)
 
 static bool deadline_mode;
@@ -68,16 +68,16 @@ void lapic_timer_cancel(void)
 		lapic_timer_set_count(0);
 }
 
-/* Count LAPIC ticks over CALIBRATE_NS of TSC time, with the timer masked.
- * Both counters are sampled back to back at each end, and the run is done
- * twice, keeping the second: under an emulator the first pass includes the
+/* Count LAPIC ticks over window_ns of TSC time, with the timer masked.
+ * Both counters are sampled back to back at each end.  The caller runs it
+ * twice, a short pass first: under an emulator the first pass includes the
  * one-time cost of translating this very loop. */
-static uint64_t count_over_tsc_window(void)
+static uint64_t count_over_tsc_window(uint64_t window_ns)
 {
 	lapic_timer_setup(0xff, LAPIC_TIMER_ONESHOT | LAPIC_LVT_MASKED);
 	lapic_timer_set_count(0xffffffffu);
 	uint32_t c0 = lapic_timer_current();
-	uint64_t t0 = rdtsc(), span = tsc_ns_to_ticks(CALIBRATE_NS), t1;
+	uint64_t t0 = rdtsc(), span = tsc_ns_to_ticks(window_ns), t1;
 	while (rdtsc() - t0 < span)
 		arch_cpu_relax();
 	uint32_t c1 = lapic_timer_current();
@@ -93,8 +93,8 @@ static uint64_t measure_lapic_hz(void)
 		hint_khz = cpuid(0x40000010, 0).ebx;   /* the bus (APIC timer) clock */
 	if (hint_khz)
 		return hint_khz * 1000 / 16;
-	count_over_tsc_window();
-	return count_over_tsc_window();
+	count_over_tsc_window(CALIBRATE_NS / 5);
+	return count_over_tsc_window(CALIBRATE_NS);
 }
 
 void lapic_timer_init(void)

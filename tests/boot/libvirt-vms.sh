@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Three machv domains under libvirt, one per architecture (TCG), made from
 # guests/libvirt's templates: a private libvirtd is started for the test,
-# the domains are defined and started together, each runs init=/hello-a and
-# must power itself off (the domain's state becomes "shut off", reason
-# "shutdown"); the serial and virtio console logs are judged, the domains
-# undefined and the daemon stopped by its pid.  Nothing is left running.
+# the domains are defined with their virtio console on a pty and started
+# together, each boots to the shell (init=/init -- /cpiofs respawn,/sh),
+# and all three shells are driven at once over their ptys by
+# tests/boot/pty-driver.py: echo, a program's exit status (spin exit 3,
+# cat of a missing file), an unknown command, then poweroff, after which
+# the domain must be "shut off", reason "shutdown".  The serial log (a
+# file) holds each boot and is judged too; the domains are undefined and
+# the daemon stopped by its pid.  Nothing is left running.
+#
+# The domains are started paused: each driver opens its pty (the running
+# domain's XML names it) before the guest runs, so the virtio console's
+# whole output is read, the kernel's banner included; the driver keeps it
+# in NAME.console.log.  Every wait is bounded: LIBVIRT_TIMEOUT seconds
+# (default 240) for the first prompt, 60 for each answer, and a domain
+# still running half a minute after its driver ended is destroyed (and
+# fails).  A run takes about 7 s once libvirt's probe of QEMU is cached.
 #
 # The daemon is libvirt's session (unprivileged) daemon, whose every path
 # follows $HOME and $XDG_{CONFIG,CACHE,RUNTIME,STATE}_HOME: all of them lie
@@ -27,7 +39,7 @@ if ! command -v libvirtd >/dev/null 2>&1 || ! command -v virsh >/dev/null 2>&1; 
 	tap_skip_all "libvirtd/virsh are not installed (run scripts/setup-debian.sh)"
 fi
 boot_require_kernel
-boot_require_tool qemu-img setsid
+boot_require_tool qemu-img setsid python3
 
 # ------------------------------------------------------------- the daemon
 
@@ -104,6 +116,10 @@ arch_builddir() {
 	fi
 }
 
+# The shell without /ext2fs: the test's disk is blank, and the console is
+# to show only what the test typed and what the shell answered.
+cmdline='init=/init -- /cpiofs respawn,/sh'
+
 # Copy each architecture's kernel and initrd into the work directory (the
 # daemon's user may not read the build tree) and write its domain; the
 # architectures that have no build are skipped.
@@ -129,7 +145,7 @@ for arch in x86_64 aarch64 riscv64; do
 	qemu-img create -q -f raw "$LV/disks/$arch.img" 1M
 	"$MACHV_SRCDIR/guests/libvirt/make-domain.sh" --arch="$arch" --type=qemu \
 		--name="machv-test-$arch" --kernel="$LV/$arch/kernel" --initrd="$LV/$arch/initrd.cpio" \
-		--disk="$LV/disks/$arch.img" --logdir="$LV/logs" --cmdline="init=/hello-a" \
+		--disk="$LV/disks/$arch.img" --logdir="$LV/logs" --cmdline="$cmdline" --console=pty \
 		> "$LV/$arch.xml" || tap_skip_all "make-domain.sh failed for $arch"
 	arches+=("$arch")
 done
@@ -165,24 +181,85 @@ for arch in "${arches[@]}"; do
 	tap_result $? "$arch: virsh define accepts the domain" || { tap_diag "$out"; tap_diag < "$LV/$arch.xml"; }
 done
 
-# The interactive variant (a pty for `virsh console`) must define too.
-a=${arches[0]}
-"$MACHV_SRCDIR/guests/libvirt/make-domain.sh" --arch="$a" --name=machv-test-pty \
-	--kernel="$LV/$a/kernel" --initrd="$LV/$a/initrd.cpio" --disk="$LV/disks/$a.img" \
-	--logdir="$LV/logs" --console=pty > "$LV/pty.xml" &&
-	out=$(lv_virsh define "$LV/pty.xml" 2>&1) && lv_virsh dumpxml machv-test-pty | grep -q "<console type='pty'>" &&
-	lv_virsh undefine machv-test-pty >/dev/null 2>&1
-tap_result $? "$a: the domain with a pty console defines too" || tap_diag "$out"
-
-# Start them all, then wait for all of them: they run at the same time.
-t0=$(date +%s)
 for arch in "${arches[@]}"; do
-	out=$(lv_virsh start "machv-test-$arch" 2>&1)
-	tap_result $? "$arch: virsh start" || tap_diag "$out"
+	lv_virsh dumpxml "machv-test-$arch" 2>/dev/null | grep -q "<console type='pty'>"
+	tap_result $? "$arch: the domain's virtio console is a pty"
 done
 
+# What each driver types and waits for: TAB-separated steps (the header of
+# tests/boot/pty-driver.py).  "\r" is Enter for the shell.
+P='machv:/\$ '
+T=60
+script=$LV/script
+{
+	printf 'expect\t%s\t%s\t%s\n' "$LIBVIRT_TIMEOUT" "$P" "the shell prints its prompt"
+	printf 'send\techo hello   from libvirt\\r\n'
+	printf 'expect\t%s\t^hello from libvirt$\t%s\n' $T "echo prints its arguments"
+	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after echo"
+	printf 'send\tspin exit 3\\r\n'
+	printf 'expect\t%s\t^spin: exit status 3$\t%s\n' $T "the shell reports spin's exit status 3"
+	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after spin"
+	printf 'send\tcat /nothere\\r\n'
+	printf 'expect\t%s\t^cat: /nothere: no such file or directory$\t%s\n' $T "cat reports a missing file"
+	printf 'expect\t%s\t^cat: exit status 1$\t%s\n' $T "the shell reports cat's exit status 1"
+	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after cat"
+	printf 'send\tnosuch\\r\n'
+	printf 'expect\t%s\t^sh: nosuch: command not found$\t%s\n' $T "an unknown command is reported"
+	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
+	printf 'send\tpoweroff\\r\n'
+	printf 'hangup\t%s\t%s\n' $T "poweroff ends QEMU (the pty hangs up)"
+} > "$script"
+
+# Start them all paused, put a driver on each console, then let them run:
+# they boot and are typed at at the same time.
+declare -A driver=() pty=()
+for arch in "${arches[@]}"; do
+	out=$(lv_virsh start --paused "machv-test-$arch" 2>&1)
+	tap_result $? "$arch: virsh start --paused" || { tap_diag "$out"; continue; }
+	# The running domain's XML names the pty QEMU made for the console:
+	# <console type='pty' tty='/dev/pts/N'><source path='/dev/pts/N'/>.
+	xml=$(lv_virsh dumpxml "machv-test-$arch" 2>&1)
+	pty[$arch]=$(printf '%s\n' "$xml" | sed -n "/<console type='pty'/,/<\/console>/s/.*<source path='\([^']*\)'.*/\1/p" | head -n 1)
+	case ${pty[$arch]} in
+	/dev/*) tap_ok "$arch: the console's pty is ${pty[$arch]}" ;;
+	*) tap_not_ok "$arch: the running domain's XML names the console's pty"
+	   printf '%s\n' "$xml" | sed -n "/<console/,/<\/console>/p" | tap_diag
+	   continue ;;
+	esac
+	python3 "$MACHV_SRCDIR/tests/boot/pty-driver.py" --pty "${pty[$arch]}" \
+		--log "$LV/logs/machv-test-$arch.console.log" --script "$script" \
+		--timeout $((LIBVIRT_TIMEOUT + 120)) > "$LV/$arch.driver" 2>&1 < /dev/null &
+	driver[$arch]=$!
+done
+# Each driver says first whether its pty opened; QEMU notices a pty's
+# reader within a second (its reconnect timer), so wait that long too.
+for _ in $(seq 100); do
+	n=0
+	for arch in "${arches[@]}"; do
+		[ -z "${driver[$arch]:-}" ] || [ -s "$LV/$arch.driver" ] && n=$((n + 1))
+	done
+	[ "$n" -eq ${#arches[@]} ] && break
+	sleep 0.1
+done
+sleep 1
+t0=$(date +%s)
+for arch in "${arches[@]}"; do
+	[ -n "${driver[$arch]:-}" ] || continue
+	out=$(lv_virsh resume "machv-test-$arch" 2>&1)
+	tap_result $? "$arch: virsh resume" || tap_diag "$out"
+done
+
+# The drivers end by themselves (each wait bounded, the whole run too).
+for arch in "${arches[@]}"; do
+	[ -z "${driver[$arch]:-}" ] || wait "${driver[$arch]}"
+done
+tap_diag "the drivers ran for $(($(date +%s) - t0)) s together"
+
+# After poweroff libvirt sees QEMU end; a domain still running after a
+# while is stopped here (and fails below).
 declare -A state
 for arch in "${arches[@]}"; do state[$arch]=; done
+t1=$(date +%s)
 while :; do
 	running=0
 	for arch in "${arches[@]}"; do
@@ -191,24 +268,44 @@ while :; do
 		case ${state[$arch]} in "shut off"*) ;; *) running=1 ;; esac
 	done
 	[ $running -eq 0 ] && break
-	[ $(($(date +%s) - t0)) -ge "$LIBVIRT_TIMEOUT" ] && break
+	[ $(($(date +%s) - t1)) -ge 30 ] && break
 	sleep 1
 done
-tap_diag "the domains ran for $(($(date +%s) - t0)) s together"
-# A domain that did not power off is stopped here (and fails below).
 for arch in "${arches[@]}"; do
 	case ${state[$arch]} in
 	"shut off"*) ;;
-	*) tap_diag "$arch: still ${state[$arch]} after $LIBVIRT_TIMEOUT s: virsh destroy"
+	*) tap_diag "$arch: still ${state[$arch]} after the driver: virsh destroy"
 	   lv_virsh destroy "machv-test-$arch" >/dev/null 2>&1 ;;
 	esac
 done
+
+# Each line of stdin after PREFIX, the last one ended too (a console that
+# stopped at a prompt has no final newline; TAP's next line must not be
+# glued to it).
+prefix() { awk -v p="$1" '{ print p $0 }'; }
 
 for arch in "${arches[@]}"; do
 	name=machv-test-$arch
 	serial=$LV/logs/$name.serial.log
 	virtio=$LV/logs/$name.console.log
-	console_text "$serial" | sed "s/^/# $arch | /"
+	console_text "$serial" | prefix "# $arch serial | "
+	# The driver's results, as TAP; its comments stay comments.
+	if [ -n "${driver[$arch]:-}" ]; then
+		while IFS= read -r line; do
+			case $line in
+			"ok - "*) tap_ok "$arch: ${line#ok - }" ;;
+			"not ok - "*) tap_not_ok "$arch: ${line#not ok - }" ;;
+			"#"*) tap_plain "$line" ;;
+			*) tap_diag "$arch driver: $line" ;;
+			esac
+		done < "$LV/$arch.driver"
+		# The serial log above mirrors the console; the end of the
+		# console's own text is shown when a step failed on it.
+		grep -q '^not ok' "$LV/$arch.driver" &&
+			console_tail "$virtio" 20 | prefix "# $arch console | "
+	else
+		tap_not_ok "$arch: a driver typed at the shell"
+	fi
 	if [ "${state[$arch]}" = "shut off (shutdown)" ]; then
 		tap_ok "$arch: the domain shut itself off (${state[$arch]})"
 	else
@@ -216,19 +313,18 @@ for arch in "${arches[@]}"; do
 		[ -r "$LV/cache/libvirt/qemu/log/$name.log" ] &&
 			tail -n 15 "$LV/cache/libvirt/qemu/log/$name.log" | tap_diag
 	fi
-	if console_text "$serial" | grep -Eq '^machv: (panic:|stopping)|CPU exception'; then
+	if { console_text "$serial"; console_text "$virtio"; } 2>/dev/null |
+		grep -Eq '^machv: (panic:|stopping)|CPU exception'; then
 		tap_not_ok "$arch: no kernel panic or exception"
 	else
 		tap_ok "$arch: no kernel panic or exception"
 	fi
+	tap_grep "$arch: the serial console shows the banner" "^machv .*\\($arch\\) booting via" "$serial"
 	tap_grep "$arch: the kernel saw the libvirt command line" \
-		'^boot: .*command line "init=/hello-a"$' "$serial"
+		"^boot: .*command line \"init=/init -- /cpiofs respawn,/sh\"\$" "$serial"
 	tap_grep "$arch: the virtio-blk disk is hd0" '^virtio-blk: virtio-(pci|mmio)@[0-9a-fx:.]+: hd0, 2048 sectors' "$serial"
-	tap_grep "$arch: hello-a ran to its end" '^hello-a: done$' "$serial"
-	tap_grep "$arch: hello-a exited with status 0" '^task /?hello-a \([0-9]+\) exited with status 0$' "$serial"
-	tap_grep "$arch: the serial console shows the end of the run" '^machv: all programs finished$' "$serial"
 	tap_grep "$arch: the virtio console shows the banner" "^machv .*\\($arch\\) booting via" "$virtio"
-	tap_grep "$arch: the virtio console shows the end of the run" '^machv: all programs finished$' "$virtio"
+	tap_grep "$arch: the serial log shows the shell's poweroff" '^machv: host_reboot\(0x[0-9a-f]+\) by task /?sh$' "$serial"
 done
 
 for arch in "${arches[@]}"; do

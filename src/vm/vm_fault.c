@@ -26,7 +26,8 @@ static unsigned needed_prot(unsigned access)
 	return need ? need : PROT_R;
 }
 
-int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, paddr_t *pa)
+int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, bool overwrite,
+	       paddr_t *pa)
 {
 	unsigned want = vm_pte_prot(r->prot), have;
 	if (ptable_translate(&map->pt, page, pa, &have)) {
@@ -49,7 +50,8 @@ int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, padd
 	paddr_t fresh = page_alloc(0);
 	if (fresh == PADDR_NONE)
 		return K_ENOMEM;
-	memset(phys_to_virt(fresh), 0, PAGE_SIZE);
+	if (!overwrite)
+		memset(phys_to_virt(fresh), 0, PAGE_SIZE);
 	int rc = ptable_map(&map->pt, page, fresh, PAGE_SIZE, want);
 	if (rc != K_OK) {
 		page_free(fresh, 0);
@@ -73,7 +75,7 @@ int vm_fault(struct vm_map *map, vaddr_t va, unsigned access)
 	if (!r || (r->prot & need) != need)
 		rc = K_EFAULT;
 	else
-		rc = vm_page_in(map, r, page, &pa);
+		rc = vm_page_in(map, r, page, false, &pa);
 	vm_map_unlock(map, f);
 	return rc;
 }
@@ -97,7 +99,10 @@ static int map_copy(struct vm_map *map, vaddr_t va, char *buf, size_t len, bool 
 		/* Fixed regions are the kernel's memory: read them, never
 		 * write through them. */
 		bool ok = r && (into_map ? !r->fixed : (r->prot & PROT_R) != 0);
-		int rc = ok ? vm_page_in(map, r, page, &pa) : K_EFAULT;
+		/* A page written whole (the loader's, an out-of-line
+		 * region's) need not be cleared first. */
+		bool whole = into_map && n == PAGE_SIZE;
+		int rc = ok ? vm_page_in(map, r, page, whole, &pa) : K_EFAULT;
 		if (rc == K_OK) {
 			char *mem = (char *)phys_to_virt(pa) + off;
 			if (into_map) {

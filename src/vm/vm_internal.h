@@ -34,7 +34,11 @@ static inline unsigned vm_pte_prot(unsigned prot)
 }
 
 /* Make the page at page (inside region r) present, a fresh zeroed page if it
- * was not; its physical address in *pa.  Called with the map locked. */
-int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, paddr_t *pa);
+ * was not; its physical address in *pa.  With overwrite, a fresh page is
+ * left as the allocator gave it: the caller fills all of it before
+ * unlocking the map, so no one sees the old contents.  Called with the map
+ * locked. */
+int vm_page_in(struct vm_map *map, const struct vm_region *r, vaddr_t page, bool overwrite,
+	       paddr_t *pa);
 
 #endif

@@ -158,6 +158,53 @@ KTEST(vm_fault_zero_fill)
 	KT_EXPECT(free_pages() == baseline);
 }
 
+/* The loader and out-of-line copies skip clearing a fresh page they fill
+ * whole (vm_fault.c): the whole page must then hold exactly what was
+ * written, and a page written in part must still be zero elsewhere, even
+ * when the allocator hands back pages full of old bytes. */
+KTEST(vm_map_write_fresh_pages)
+{
+	warm_up();
+	size_t baseline = free_pages();
+	/* Leave old bytes in free pages the map is likely to get next. */
+	paddr_t dirty[4];
+	for (int i = 0; i < 4; i++) {
+		dirty[i] = page_alloc(0);
+		KT_ASSERT(dirty[i] != PADDR_NONE);
+		memset(phys_to_virt(dirty[i]), 0xa5, PG);
+	}
+	for (int i = 3; i >= 0; i--)
+		page_free(dirty[i], 0);
+
+	struct vm_map m;
+	KT_ASSERT(vm_map_init(&m) == K_OK);
+	vaddr_t base = 0x40000000;
+	KT_ASSERT(vm_allocate(&m, &base, 4 * PG, false, RW) == K_OK);
+	static uint8_t whole[2 * PAGE_SIZE], back[PAGE_SIZE];
+	for (size_t i = 0; i < sizeof(whole); i++)
+		whole[i] = (uint8_t)(i * 7 + 1);
+	/* Two whole pages, then a few bytes into each of the next two. */
+	KT_EXPECT(vm_map_write(&m, base, whole, 2 * PG) == K_OK);
+	KT_EXPECT(vm_map_write(&m, base + 2 * PG + 100, "abc", 3) == K_OK);
+	KT_EXPECT(vm_map_write(&m, base + 4 * PG - 2, "yz", 2) == K_OK);
+	KT_EXPECT(peek(&m, base, back, PG) && memcmp(back, whole, PG) == 0);
+	KT_EXPECT(peek(&m, base + PG, back, PG) && memcmp(back, whole + PG, PG) == 0);
+	KT_EXPECT(peek(&m, base + 2 * PG, back, PG));
+	bool zero = memcmp(back + 100, "abc", 3) == 0;
+	for (size_t i = 0; i < PG; i++)
+		if ((i < 100 || i >= 103) && back[i] != 0)
+			zero = false;
+	KT_EXPECT(zero);
+	KT_EXPECT(peek(&m, base + 3 * PG, back, PG));
+	zero = memcmp(back + PG - 2, "yz", 2) == 0;
+	for (size_t i = 0; i < PG - 2; i++)
+		if (back[i] != 0)
+			zero = false;
+	KT_EXPECT(zero);
+	vm_map_destroy(&m);
+	KT_EXPECT(free_pages() == baseline);
+}
+
 KTEST(vm_deallocate_splits_and_frees)
 {
 	warm_up();

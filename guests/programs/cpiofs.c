@@ -16,7 +16,7 @@ int main(int argc, char **argv, char **envp)
 {
 	mach_port_t master = fs_env_port(envp, "MACHV_DEVICE_PORT"), dev, port;
 	static struct cpio_fs fs;
-	void *image;
+	const void *image;
 	size_t size;
 	bool registered;
 	kern_return_t kr;
@@ -29,7 +29,7 @@ int main(int argc, char **argv, char **envp)
 		printf("cpiofs: cannot open rd0: error %d\n", kr);
 		return 1;
 	}
-	if ((kr = fs_device_slurp(dev, &image, &size)) != KERN_SUCCESS ||
+	if ((kr = fs_device_image(dev, &image, &size)) != KERN_SUCCESS ||
 	    (kr = cpio_fs_init(&fs, image, size)) != KERN_SUCCESS) {
 		printf("cpiofs: rd0 is no cpio archive I can read: error %d\n", kr);
 		return 1;

@@ -596,6 +596,51 @@ out:
 	return status;
 }
 
+/* rd0 mapped (fs_device_map: device_map + vm_map) is the image read
+ * (image, size), page for page; the mapping is read-only, only whole pages
+ * from a page offset can be mapped, and dropping a mapping leaves the
+ * pages for the next. */
+static void check_rd0_mapped(mach_port_t dev, const void *image, size_t size)
+{
+	const size_t page = MACHV_PAGE_SIZE;
+	const void *mapped;
+	size_t msize = 0;
+	mach_port_t pager = MACH_PORT_NULL;
+	vm_address_t at = 0;
+
+	if (!MT_KR(fs_device_map(dev, &mapped, &msize), KERN_SUCCESS, "map rd0 whole"))
+		return;
+	mt_eq((long)msize, (long)size, "the mapping is the device's size");
+	mt_ok(memcmp(mapped, image, size) == 0, "the mapped bytes are the bytes read");
+	MT_KR(device_map(dev, VM_PROT_READ | VM_PROT_WRITE, 0, size, &pager, 0), D_READ_ONLY,
+	      "device_map(rd0) for writing: D_READ_ONLY");
+	MT_KR(device_map(dev, VM_PROT_READ, 512, page, &pager, 0), D_INVALID_SIZE,
+	      "device_map(rd0) off a page boundary: D_INVALID_SIZE");
+	MT_KR(device_map(dev, VM_PROT_READ, 0, size + 2 * page, &pager, 0), D_INVALID_SIZE,
+	      "device_map(rd0) beyond its last page: D_INVALID_SIZE");
+	if (MT_KR(device_map(dev, VM_PROT_READ, 0, size, &pager, 0), D_SUCCESS,
+		  "device_map(rd0)")) {
+		MT_KR(vm_map(mach_task_self(), &at, page, 0, TRUE, pager, 0, FALSE,
+			     VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, VM_INHERIT_NONE),
+		      KERN_PROTECTION_FAILURE, "vm_map of rd0 for writing: KERN_PROTECTION_FAILURE");
+		if (size > page &&
+		    MT_KR(vm_map(mach_task_self(), &at, page, 0, TRUE, pager, page, FALSE,
+				 VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS,
+			  "vm_map of rd0's second page")) {
+			mt_ok(memcmp((const void *)at, (const char *)image + page, page) == 0,
+			      "it holds the image's second page");
+			(void)vm_deallocate(mach_task_self(), at, page);
+		}
+		(void)mach_port_deallocate(mach_task_self(), pager);
+	}
+	(void)vm_deallocate(mach_task_self(), (vm_address_t)mapped, msize);
+	if (MT_KR(fs_device_map(dev, &mapped, &msize), KERN_SUCCESS, "map rd0 again")) {
+		mt_ok(memcmp(mapped, image, size) == 0,
+		      "unmapping left the pages alone: the same bytes again");
+		(void)vm_deallocate(mach_task_self(), (vm_address_t)mapped, msize);
+	}
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	static struct cpio_fs cfs;
@@ -622,6 +667,7 @@ int main(int argc, char **argv, char **envp)
 		    !MT_KR(cpio_fs_init(&cfs, image, size), KERN_SUCCESS, "it is a cpio archive") ||
 		    !start_server(&cpio_fs_ops, &cfs, "/"))
 			return mt_end();
+		check_rd0_mapped(dev, image, size);
 	} else {
 		if (!MT_KR(open_ext2(master, argv[1] + 5, &efs), KERN_SUCCESS, "%s holds ext2",
 			   argv[1] + 5) ||

@@ -22,6 +22,7 @@
  * MACHV_DEVICE_PORT): machv has no finer policy yet, and the file servers
  * need the devices.  When nothing is left running and nothing is to be
  * restarted, init says so and exits 0 (the kernel then powers off). */
+#include <machv/fs.h>
 #include <machv/libc.h>
 #include <mach_init.h>
 #include <malloc.h>
@@ -89,48 +90,26 @@ static mach_port_t env_port(char **envp, const char *key)
 	return MACH_PORT_NULL;
 }
 
-/* The whole of rd0 into memory, a chunk at a time. */
+/* The initrd, rd0, in memory: its pages mapped where the kernel allows
+ * (nothing copied), read otherwise. */
 static bool read_initrd(void)
 {
 	mach_port_t rd;
-	int status[DEV_STATUS_MAX];
-	mach_msg_type_number_t cnt = DEV_STATUS_MAX;
 	kern_return_t kr;
 
 	if ((kr = device_open(device_port, D_READ, "rd0", &rd)) != KERN_SUCCESS) {
 		printf("init: cannot open rd0: error %d\n", kr);
 		return false;
 	}
-	if ((kr = device_get_status(rd, DEV_GET_SIZE, status, &cnt)) != KERN_SUCCESS ||
-	    cnt < DEV_GET_SIZE_COUNT) {
-		printf("init: cannot size rd0: error %d\n", kr);
-		return false;
-	}
-	size_t size = (size_t)status[DEV_GET_SIZE_DEVICE_SIZE];
-	char *buf = malloc(size ? size : 1);
-	if (!buf) {
-		printf("init: no memory for the initrd (%zu bytes)\n", size);
-		return false;
-	}
-	size_t got = 0;
-	while (got < size) {
-		const size_t chunk = 256 * 1024;
-		size_t want = size - got < chunk ? size - got : chunk;
-		io_buf_ptr_t data;
-		mach_msg_type_number_t n = 0;
-		kr = device_read(rd, 0, (recnum_t)(got / 512), (int)want, &data, &n);
-		if (kr != KERN_SUCCESS || n == 0) {
-			printf("init: reading rd0 at %zu failed: error %d\n", got, kr);
-			return false;
-		}
-		if (n > want)
-			n = (mach_msg_type_number_t)want;
-		memcpy(buf + got, data, n);
-		(void)vm_deallocate(self, (vm_address_t)data, n);
-		got += n;
-	}
+	const void *image;
+	size_t size;
+	kr = fs_device_image(rd, &image, &size);
 	(void)device_close(rd);
-	initrd = buf;
+	if (kr != KERN_SUCCESS) {
+		printf("init: cannot read rd0: error %d\n", kr);
+		return false;
+	}
+	initrd = image;
 	initrd_size = size;
 	return true;
 }

@@ -16,12 +16,21 @@
  * A read starting on the record just past the last one gives nothing
  * (the device server asks there when a transfer ends exactly on a chunk
  * boundary, and must then see an empty read, not an error); a read
- * starting further on is D_INVALID_RECNUM. */
+ * starting further on is D_INVALID_RECNUM.
+ *
+ * device_map hands out the image's own pages, read-only, when the loader
+ * put it on a page boundary (QEMU and GRUB do): readers that only look
+ * (init, the initrd's file server) then share one copy instead of each
+ * reading the whole image into memory of its own.  A mapping covers whole
+ * pages, so it shows what follows the image to the end of its last page;
+ * that page is reserved with the module (vm_boot.c rounds reservations
+ * outwards), never handed to anyone else. */
 #include <kern/arch.h>
 #include <kern/bootstrap.h>
 #include <kern/device.h>
 #include <kern/errno.h>
 #include <kern/string.h>
+#include <kern/vm_prot.h>
 
 #define RD_RECORD 512
 
@@ -63,11 +72,28 @@ static int rd_get_status(struct device *dev, uint32_t flavor, int32_t *status, u
 	return D_SUCCESS;
 }
 
+/* device_map: [offset, offset + size) of the image's pages. */
+static int rd_map(struct device *dev, uint64_t offset, uint64_t size, paddr_t *pa,
+		  unsigned *max_prot)
+{
+	paddr_t base = virt_to_phys(rd_image);
+	uint64_t mappable = ALIGN_UP(dev->size, PAGE_SIZE);
+	if (!IS_ALIGNED(base, PAGE_SIZE))
+		return D_INVALID_OPERATION;   /* the loader's placement: read instead */
+	if (!IS_ALIGNED(offset, PAGE_SIZE) || size == 0 || offset >= mappable ||
+	    size > mappable - offset)
+		return D_INVALID_SIZE;
+	*pa = base + offset;
+	*max_prot = PROT_R;
+	return D_SUCCESS;
+}
+
 /* No write: the device is DEVICE_READ_ONLY, so opening for writing and
  * writing are D_READ_ONLY before any driver code runs. */
 static const struct device_ops rd_ops = {
 	.read = rd_read,
 	.get_status = rd_get_status,
+	.map = rd_map,
 };
 
 static struct device rd_device = {

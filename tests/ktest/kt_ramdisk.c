@@ -165,3 +165,39 @@ KTEST(ramdisk_chunks)
 		  D_INVALID_RECNUM);
 	device_release(rd);
 }
+
+/* device_map: the image's own pages, read-only, whole pages from a page
+ * offset; anything else refused.  (Mapping them into a task and reading
+ * them there is guests/programs/fstest.c's "rd0 mapped".) */
+KTEST(ramdisk_map)
+{
+	const struct boot_module *m = kt_initrd();
+	struct device *rd = device_lookup("rd0", 3);
+	if (rd == NULL || m == NULL) {
+		device_release(rd);
+		ktest_skip("no initrd on this boot");
+		return;
+	}
+	KT_ASSERT(rd->ops->map != NULL);
+	uint64_t pages = (m->size + PAGE_SIZE - 1) / PAGE_SIZE;
+	paddr_t pa = 0;
+	unsigned prot = 0;
+	if (!IS_ALIGNED(m->base, PAGE_SIZE)) {
+		/* Not ours to share: readers fall back to reading. */
+		KT_EXPECT(rd->ops->map(rd, 0, PAGE_SIZE, &pa, &prot) == D_INVALID_OPERATION);
+		device_release(rd);
+		ktest_skip("the loader put the initrd off a page boundary");
+		return;
+	}
+	KT_EXPECT(rd->ops->map(rd, 0, m->size, &pa, &prot) == D_SUCCESS);
+	KT_EXPECT(pa == m->base && prot == PROT_R);
+	KT_EXPECT(rd->ops->map(rd, (pages - 1) * PAGE_SIZE, PAGE_SIZE, &pa, &prot) == D_SUCCESS);
+	KT_EXPECT(pa == m->base + (pages - 1) * PAGE_SIZE);
+	/* Misaligned, empty, beyond the last page, wrapping. */
+	KT_EXPECT(rd->ops->map(rd, 512, PAGE_SIZE, &pa, &prot) == D_INVALID_SIZE);
+	KT_EXPECT(rd->ops->map(rd, 0, 0, &pa, &prot) == D_INVALID_SIZE);
+	KT_EXPECT(rd->ops->map(rd, pages * PAGE_SIZE, PAGE_SIZE, &pa, &prot) == D_INVALID_SIZE);
+	KT_EXPECT(rd->ops->map(rd, 0, (pages + 1) * PAGE_SIZE, &pa, &prot) == D_INVALID_SIZE);
+	KT_EXPECT(rd->ops->map(rd, PAGE_SIZE, ~0ull, &pa, &prot) == D_INVALID_SIZE);
+	device_release(rd);
+}

@@ -140,8 +140,13 @@ struct cpio_fs {
 extern const struct fs_ops cpio_fs_ops;
 /* FS_E_IO unless the image starts with a newc header. */
 kern_return_t cpio_fs_init(struct cpio_fs *fs, const void *image, size_t size);
-/* Read the whole of a device (rd0) into fresh memory. */
+/* The whole of a device (rd0) in memory: fs_device_map maps its pages
+ * read-only where the device allows (device_map + vm_map, nothing
+ * copied), fs_device_slurp reads it into fresh memory, fs_device_image
+ * maps it if it can and reads it otherwise. */
+kern_return_t fs_device_map(mach_port_t device, const void **image, size_t *size);
 kern_return_t fs_device_slurp(mach_port_t device, void **image, size_t *size);
+kern_return_t fs_device_image(mach_port_t device, const void **image, size_t *size);
 
 /* ext2 on a disk device (512-byte records), read only: revisions 0 and 1,
  * blocks of 1, 2 or 4 KiB, direct and indirect blocks. */

@@ -616,20 +616,65 @@ kern_return_t fs_server_port(const char *ns_name, mach_port_t *port, bool *regis
 
 /* --- Devices. */
 
-kern_return_t fs_device_slurp(mach_port_t device, void **image, size_t *size)
+/* The device's size in bytes, as DEV_GET_SIZE reports it. */
+static kern_return_t device_bytes(mach_port_t device, size_t *size)
 {
 	int status[DEV_GET_SIZE_COUNT];
 	mach_msg_type_number_t count = DEV_GET_SIZE_COUNT;
-	vm_address_t mem = 0;
-	size_t total, done = 0;
-	kern_return_t kr;
+	kern_return_t kr = device_get_status(device, DEV_GET_SIZE, status, &count);
 
-	kr = device_get_status(device, DEV_GET_SIZE, status, &count);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (count < DEV_GET_SIZE_COUNT || status[DEV_GET_SIZE_DEVICE_SIZE] <= 0)
 		return FS_E_IO;
-	total = (size_t)status[DEV_GET_SIZE_DEVICE_SIZE];
+	*size = (size_t)status[DEV_GET_SIZE_DEVICE_SIZE];
+	return KERN_SUCCESS;
+}
+
+kern_return_t fs_device_map(mach_port_t device, const void **image, size_t *size)
+{
+	mach_port_t pager = MACH_PORT_NULL;
+	vm_address_t at = 0;
+	size_t total = 0;
+	kern_return_t kr = device_bytes(device, &total);
+
+	if (kr == KERN_SUCCESS)
+		kr = device_map(device, VM_PROT_READ, 0, total, &pager, 0);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	/* Shared, not copied; children made with inherited memory do not
+	 * get it (they would not know it is there). */
+	kr = vm_map(mach_task_self(), &at, total, 0, TRUE, pager, 0, FALSE, VM_PROT_READ,
+		    VM_PROT_READ, VM_INHERIT_NONE);
+	(void)mach_port_deallocate(mach_task_self(), pager);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*image = (const void *)at;
+	*size = total;
+	return KERN_SUCCESS;
+}
+
+kern_return_t fs_device_image(mach_port_t device, const void **image, size_t *size)
+{
+	void *copy;
+	kern_return_t kr = fs_device_map(device, image, size);
+
+	if (kr == KERN_SUCCESS)
+		return kr;
+	kr = fs_device_slurp(device, &copy, size);
+	if (kr == KERN_SUCCESS)
+		*image = copy;
+	return kr;
+}
+
+kern_return_t fs_device_slurp(mach_port_t device, void **image, size_t *size)
+{
+	vm_address_t mem = 0;
+	size_t total, done = 0;
+	kern_return_t kr = device_bytes(device, &total);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
 	kr = vm_allocate(mach_task_self(), &mem, total, TRUE);
 	if (kr != KERN_SUCCESS)
 		return kr;

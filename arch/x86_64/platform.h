@@ -51,7 +51,8 @@ uint64_t tsc_clock_ns(void);
 /* Convert a duration in ns to TSC ticks at the native TSC frequency. */
 uint64_t tsc_ns_to_ticks(uint64_t ns);
 /* The PIT's input clock, and how many TSC ticks pass while it counts
- * pit_ticks of it; 0 if there is no PIT that answers. */
+ * pit_ticks of it (16 to 61,440, i.e. up to ~51 ms); 0 if there is no PIT
+ * that answers. */
 #define PIT_HZ 1193182u
 uint64_t pit_measure_tsc(uint16_t pit_ticks);
 /* Choose and start the one-shot timer (needs the LAPIC and the TSC). */

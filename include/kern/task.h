@@ -22,6 +22,10 @@ struct task {
 	char name[32];
 	bool exiting;
 	int exit_status;
+	/* Made by user space (task_create): its normal end is for its maker
+	 * to report (spawn's exit message), not the console.  Kills are
+	 * always reported; "task.verbose" reports every end. */
+	bool quiet_exit;
 	struct waitq exited;          /* woken when the task is gone */
 	struct list reap_link;        /* private: queued for the reaper */
 	struct ipc_space *itk_space;  /* its port names (ipc/space.h) */

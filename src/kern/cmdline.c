@@ -29,6 +29,7 @@ static const struct {
 	{ "fault_test", "take a page fault right after boot (tests the exception path)" },
 	{ "init", "programs to start from the initrd: path[@prio][!],... (words after -- are the first one's arguments)" },
 	{ "init.keep", "stay up when every init= program has finished (default: power off)" },
+	{ "task.verbose", "report the normal end of every task on the console, also of those user space made" },
 	{ "ipc.nofastpath", "mach_msg: no direct hand-off of the CPU to a waiting server (to measure the fast path)" },
 };
 

@@ -214,7 +214,7 @@ void task_terminate(struct task *task, int status, const char *reason)
 	task->exit_status = status;
 	if (reason)
 		kprintf("task %s (%u) killed: %s\n", task->name, task->id, reason);
-	else
+	else if (!task->quiet_exit)
 		kprintf("task %s (%u) exited with status %d\n", task->name, task->id, status);
 
 	struct thread *self = thread_current();

@@ -3,6 +3,7 @@
 #include <ipc/kmsg.h>
 #include <ipc/port.h>
 #include <kern/arch.h>
+#include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/page_alloc.h>
 #include <kern/sched.h>
@@ -90,6 +91,8 @@ kern_return_t S_task_create(struct task *parent, int32_t inherit_memory, struct 
 	struct task *task = task_create(parent->name);
 	if (!task)
 		return KERN_RESOURCE_SHORTAGE;
+	/* A shell's every command would otherwise leave a line behind. */
+	task->quiet_exit = !cmdline_has("task.verbose");
 	if (inherit_memory && copy_memory(parent, task) != K_OK) {
 		task_terminate(task, 0, NULL);
 		task_deallocate(task);

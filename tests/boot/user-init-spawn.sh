@@ -3,12 +3,14 @@
 # spawn-test starts /args with its own words and environment (args checks
 # its initial stack; its lines are judged here), learns of its end from a
 # dead-name notification, gets status 7 from a child through the
-# exit-status message, and sees bad images refused.
+# exit-status message, and sees bad images refused.  With task.verbose
+# the kernel reports the end of the tasks spawn made, under the names
+# spawn gave them.
 . "$(dirname "$0")/user-init-lib.sh"
 
 init_require spawn-test args
 out=$BOOT_WORKDIR/console
-user_boot "$out" "init=/spawn-test"
+user_boot "$out" "init=/spawn-test task.verbose"
 user_relay "$out"
 user_no_crash "$out"
 init_cases "$out" spawn-test

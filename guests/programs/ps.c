@@ -1,13 +1,15 @@
 /* ps: every task of the machine, through host-priv (MACHV_HOST_PORT) and
  * the default processor set's control port (processor_set_tasks).
  *
- * machv keeps a name per task (task_set_name; the kernel's console lines
- * use it) but Mach has no call to read it back, so a task is shown by its
- * index in the processor set's list - what `kill` takes - and its port's
- * name in ps's own space.  Per task: threads (task_threads), their states
- * from thread_info (R running, S waiting, D uninterruptible, T stopped,
- * H halted, one letter each, up to 8), and memory from task_info
- * (TASK_BASIC_INFO: virtual and resident size, KiB).  ps marks itself. */
+ * A task is shown by its index in the processor set's list - what `kill`
+ * takes - and its port's name in ps's own space.  Per task: threads
+ * (task_threads), their states from thread_info (R running, S waiting,
+ * D uninterruptible, T stopped, H halted, one letter each, up to 8),
+ * memory from task_info (TASK_BASIC_INFO: virtual and resident size,
+ * KiB), and the command.  Mach has no call to read a task's name back
+ * (task_set_name only sets it), but a thread is named after its task
+ * when it is made, and thread_get_name reads that: the first thread's
+ * name is the command spawn gave the task. */
 #include "sh-util.h"
 #include <mach_init.h>
 #include <mach/task_info.h>
@@ -15,6 +17,7 @@
 #include "mach.h"
 #include "mach_host.h"
 #include "mach_port.h"
+#include "gnumach.h"
 
 static char state_char(int s)
 {
@@ -34,6 +37,7 @@ static void show(unsigned index, mach_port_t task, mach_port_t self)
 	mach_msg_type_number_t count = TASK_BASIC_INFO_COUNT, nthreads = 0;
 	thread_array_t threads = NULL;
 	char states[9] = "";
+	kernel_debug_name_t command = "-";
 	unsigned long vkib = 0, rkib = 0;
 
 	if (task_info(task, TASK_BASIC_INFO, (task_info_t)&info, &count) == KERN_SUCCESS) {
@@ -41,6 +45,8 @@ static void show(unsigned index, mach_port_t task, mach_port_t self)
 		rkib = (unsigned long)info.resident_size / 1024;
 	}
 	if (task_threads(task, &threads, &nthreads) == KERN_SUCCESS) {
+		if (nthreads > 0 && thread_get_name(threads[0], command) != KERN_SUCCESS)
+			strlcpy(command, "?", sizeof(command));
 		for (mach_msg_type_number_t i = 0; i < nthreads; i++) {
 			struct thread_basic_info ti;
 			mach_msg_type_number_t tc = THREAD_BASIC_INFO_COUNT;
@@ -53,8 +59,9 @@ static void show(unsigned index, mach_port_t task, mach_port_t self)
 		states[nthreads < 8 ? nthreads : 8] = '\0';
 		(void)vm_deallocate(self, (vm_address_t)threads, nthreads * sizeof(*threads));
 	}
-	printf("%5u %6u %7u %-8s %8lu %8lu%s\n", index, (unsigned)task, (unsigned)nthreads,
-	       states[0] ? states : "-", vkib, rkib, task == self ? "  (ps)" : "");
+	command[sizeof(command) - 1] = '\0';
+	printf("%5u %6u %7u %-8s %8lu %8lu %s\n", index, (unsigned)task, (unsigned)nthreads,
+	       states[0] ? states : "-", vkib, rkib, command);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -77,7 +84,7 @@ int main(int argc, char **argv, char **envp)
 		printf("ps: cannot list the tasks: error %d\n", kr);
 		util_exit(1);
 	}
-	printf("INDEX   PORT THREADS STATES    VIRT-K    RES-K\n");
+	printf("INDEX   PORT THREADS STATES    VIRT-K    RES-K COMMAND\n");
 	for (mach_msg_type_number_t i = 0; i < ntasks; i++) {
 		show(i, tasks[i], self);
 		if (tasks[i] != self)

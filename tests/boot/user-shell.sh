@@ -167,7 +167,7 @@ script=$BOOT_WORKDIR/script
 	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
 	printf 'send\tps\\r\n'
 	printf 'expect\t%s\t^INDEX +PORT +THREADS\t%s\n' $T "ps prints its heading"
-	printf 'expect\t%s\t^ +[0-9]+ +[0-9]+ +1 +R +[0-9]+ +[0-9]+  \\(ps\\)$\t%s\n' $T "ps lists itself: one thread, running"
+	printf 'expect\t%s\t^ +[0-9]+ +[0-9]+ +1 +R +[0-9]+ +[0-9]+ /?ps$\t%s\n' $T "ps lists itself by name: one thread, running"
 	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
 	printf 'send\tkill 999\\r\n'
 	printf 'expect\t%s\t^kill: 999: no such task\t%s\n' $T "kill refuses an index ps does not list"
@@ -212,7 +212,7 @@ script=$BOOT_WORKDIR/script
 	printf 'expect\t%s\t^init: started /sh$\t%s\n' $T "init starts the shell again (respawn)"
 	printf 'expect\t%s\t%s\t%s\n' $T "$P" "the new shell prints its prompt"
 	printf 'send\tps\\r\n'
-	printf 'expect\t%s\t^ +(?P<sh>[0-9]+) +[0-9]+ +2 +[A-Z]{2} \t%s\n' $T "ps lists the shell (the task with two threads)"
+	printf 'expect\t%s\t^ +(?P<sh>[0-9]+) +[0-9]+ +2 +[A-Z]{2} +[0-9]+ +[0-9]+ /sh$\t%s\n' $T "ps lists the shell by name, with its two threads"
 	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
 	printf 'send\tkill {sh}\\r\n'
 	printf 'expect\t%s\t^kill: task [0-9]+ terminated$\t%s\n' $T "kill ends the task at the index ps gave"

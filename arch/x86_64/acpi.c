@@ -105,14 +105,21 @@ static bool rsdp_valid(const struct rsdp *r)
 	return true;
 }
 
-/* The RSDP sits on a 16-byte boundary in one of the two BIOS areas. */
+/* The RSDP sits on a 16-byte boundary in one of the two BIOS areas.  Its
+ * signature's first word is compared before anything else: scanning the
+ * 128 KiB where there is no RSDP (microvm without ACPI) then costs a fifth
+ * of a memcmp call at each of 8,192 places (a millisecond under TCG).
+ * (x86_64 is little-endian, and the kernel is built without strict
+ * aliasing.) */
 static paddr_t scan_for_rsdp(paddr_t start, size_t len)
 {
 	const uint8_t *p = acpi_map(start, len);
 	if (!p)
 		return 0;
+	const uint32_t head = 'R' | 'S' << 8 | 'D' << 16 | (uint32_t)' ' << 24;
 	for (size_t off = 0; off + sizeof(struct rsdp) <= len; off += 16)
-		if (rsdp_valid((const struct rsdp *)(p + off)))
+		if (*(const uint32_t *)(p + off) == head &&
+		    rsdp_valid((const struct rsdp *)(p + off)))
 			return start + off;
 	return 0;
 }

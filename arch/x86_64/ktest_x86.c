@@ -93,6 +93,32 @@ KTEST(x86_pci_cfg_widths)
 		ktest_note("00:00.0 is %04x:%04x", dword & 0xffff, dword >> 16);
 }
 
+/* The TSC rate the clock runs on (from the boot run, a CPUID leaf or
+ * kvmclock) must agree with a fresh measurement against the PIT to within
+ * 0.2 %: a boot run whose PIT wrapped unnoticed would be far off. */
+KTEST(x86_tsc_rate_vs_pit)
+{
+	uint64_t closest = 0, hz = tsc_hz();
+	KT_ASSERT(hz != 0);
+	for (int i = 0; i < 3; i++) {
+		irqflags_t f = arch_irq_save();
+		uint64_t ticks = pit_measure_tsc(PIT_HZ / 200);
+		arch_irq_restore(f);
+		if (!ticks) {
+			ktest_skip("no PIT on this machine");
+			return;
+		}
+		uint64_t now = ticks * 200;
+		if (!closest || (now > hz ? now - hz : hz - now) <
+				(closest > hz ? closest - hz : hz - closest))
+			closest = now;
+	}
+	uint64_t diff = closest > hz ? closest - hz : hz - closest;
+	ktest_note("clock's TSC rate %llu kHz, measured now %llu kHz",
+		   (unsigned long long)(hz / 1000), (unsigned long long)(closest / 1000));
+	KT_EXPECT(diff * 500 <= hz);
+}
+
 KTEST(x86_clock_vs_pit)
 {
 	/* 10 ms of PIT time must read as about 10 ms on the kernel clock

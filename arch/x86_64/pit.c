@@ -41,10 +41,14 @@ void pic_disable(void)
 /* Bounds on the waits below, in TSC ticks (the TSC rate is what is being
  * measured, so only generous limits are possible).  A PIT counts every
  * 838 ns: one that shows no change within STALL_TICKS (~1 ms even at
- * 4 GHz) is not there.  GIVE_UP_TICKS ends a run that started but never
- * finished (1 s at 4 GHz, 4 s at 1 GHz). */
-#define STALL_TICKS   (1ULL << 22)
-#define GIVE_UP_TICKS (1ULL << 32)
+ * 4 GHz) is not there.  GIVE_UP_TICKS ends a wait that started but never
+ * finished (1 s at 4 GHz, 4 s at 1 GHz).  A read of the count normally
+ * takes a few microseconds; one that took READ_MAX_TICKS (25 us at 4 GHz)
+ * was stretched by something (the host descheduling the vCPU) and is
+ * read again. */
+#define STALL_TICKS    (1ULL << 22)
+#define GIVE_UP_TICKS  (1ULL << 32)
+#define READ_MAX_TICKS 100000u
 
 /* A channel's count at this moment (latched, then read low byte first). */
 static uint16_t read_count(unsigned channel)
@@ -55,55 +59,86 @@ static uint16_t read_count(unsigned channel)
 	return (uint16_t)(lo | hi << 8);
 }
 
-/* TSC ticks per count PIT ticks, measured on a free-running channel.
- * Each read of the count is followed at once by a TSC read, and the rate
- * comes from two such pairs: the first an eighth of the way into the run,
- * the last at its end.  What a read costs, and whatever happens once at
- * the start of a run, falls out of the difference (under TCG the first
- * microseconds of a run cost a fixed ~17 us: measuring from the run's
- * start read the TSC 0.3 % slow over 5 ms, 0.6 % over 2.5 ms). */
-static uint64_t measure(unsigned channel, uint16_t count)
+/* The run: one channel counting down freely (mode 2, reload 65536, so it
+ * wraps every 55 ms), or none. */
+static int run_channel = -1;
+static uint16_t run_start;      /* its count when it was seen to count */
+static uint8_t saved_gate;
+
+/* Program channel ch and wait until it is seen to count. */
+static bool start_channel(unsigned ch)
 {
-	/* Mode 2 (rate generator), reload 65536: it counts down for 55 ms
-	 * before wrapping, longer than any window asked for. */
-	outb(PIT_MODE, (uint8_t)(channel << 6 | 0x34));
-	outb((uint16_t)(PIT_CH0 + channel), 0);
-	outb((uint16_t)(PIT_CH0 + channel), 0);
+	outb(PIT_MODE, (uint8_t)(ch << 6 | 0x34));
+	outb((uint16_t)(PIT_CH0 + ch), 0);
+	outb((uint16_t)(PIT_CH0 + ch), 0);
 	/* Anything counting at all?  (A missing PIT reads one value forever.) */
-	uint16_t first = read_count(channel), start;
+	uint16_t first = read_count(ch), now;
 	uint64_t t = rdtsc();
-	while ((start = read_count(channel)) == first)
+	while ((now = read_count(ch)) == first)
 		if (rdtsc() - t > STALL_TICKS)
-			return 0;
-	uint64_t t0 = rdtsc(), t_lead = 0;
-	uint16_t lead_at = count / 8, lead = 0;
+			return false;
+	run_channel = (int)ch;
+	run_start = now;
+	return true;
+}
+
+bool pit_run_start(void)
+{
+	pit_run_stop();
+	/* Channel 2 counts while its gate (port 0x61) is high and interrupts
+	 * nobody; the speaker stays off.  The port reads 0xff where nothing
+	 * decodes it (QEMU's microvm has a PIT but no speaker port): then
+	 * channel 0, whose interrupt line is masked until the IOAPIC has it. */
+	saved_gate = inb(PIT_GATE);
+	if (saved_gate != 0xff) {
+		outb(PIT_GATE, (uint8_t)((saved_gate & ~GATE_SPKR) | GATE_CH2));
+		if (start_channel(2))
+			return true;
+		outb(PIT_GATE, saved_gate & ~GATE_CH2);
+	}
+	return start_channel(0);
+}
+
+void pit_run_stop(void)
+{
+	if (run_channel == 2)
+		outb(PIT_GATE, saved_gate & ~GATE_CH2);
+	run_channel = -1;
+}
+
+bool pit_stamp_after(uint16_t ticks, struct pit_stamp *out)
+{
+	if (run_channel < 0)
+		return false;
+	uint64_t t0 = rdtsc();
 	for (;;) {
-		uint16_t done = (uint16_t)(start - read_count(channel));
-		uint64_t now = rdtsc();
-		if (!lead && done >= lead_at) {
-			lead = done;
-			t_lead = now;
+		uint64_t before = rdtsc();
+		uint16_t count = read_count((unsigned)run_channel);
+		uint64_t after = rdtsc();
+		uint16_t done = (uint16_t)(run_start - count);
+		if (done >= ticks && after - before < READ_MAX_TICKS) {
+			out->elapsed = done;
+			out->tsc = before + (after - before) / 2;
+			return true;
 		}
-		if (done >= count)
-			return done > lead ? (now - t_lead) * count / (uint16_t)(done - lead) : 0;
-		if (now - t0 > GIVE_UP_TICKS)
-			return 0;
+		if (after - t0 > GIVE_UP_TICKS)
+			return false;
 	}
 }
 
+/* Two stamps, an eighth of the way into a run and at its end: what a read
+ * costs, and whatever happens once at the start of a run, falls out of
+ * the difference (under TCG the first microseconds of a run cost a fixed
+ * ~17 us: measuring from the run's start read the TSC 0.3 % slow over
+ * 5 ms, 0.6 % over 2.5 ms). */
 uint64_t pit_measure_tsc(uint16_t pit_ticks)
 {
-	if (pit_ticks < 16 || pit_ticks > 0xf000)
+	if (pit_ticks < 16 || pit_ticks > 0xf000 || !pit_run_start())
 		return 0;
-	/* The speaker port reads 0xff where nothing decodes it. */
-	uint8_t gate = inb(PIT_GATE);
-	if (gate != 0xff) {
-		/* Channel 2 counts while its gate is high; the speaker stays off. */
-		outb(PIT_GATE, (uint8_t)((gate & ~GATE_SPKR) | GATE_CH2));
-		uint64_t ticks = measure(2, pit_ticks);
-		outb(PIT_GATE, gate & ~GATE_CH2);
-		if (ticks)
-			return ticks;
-	}
-	return measure(0, pit_ticks);
+	struct pit_stamp lead, end;
+	bool ok = pit_stamp_after(pit_ticks / 8, &lead) && pit_stamp_after(pit_ticks, &end);
+	pit_run_stop();
+	if (!ok || end.elapsed <= lead.elapsed)
+		return 0;
+	return (end.tsc - lead.tsc) * pit_ticks / (uint16_t)(end.elapsed - lead.elapsed);
 }

@@ -45,6 +45,9 @@ void ioapic_init(void);
 /* Find the TSC frequency (CPUID, hypervisor leaf or PIT calibration) and
  * start the native clock. */
 void tsc_init(void);
+/* Before anything else that takes time: start the PIT run tsc_init will
+ * measure the TSC against, where it will need to. */
+void tsc_boot_start(void);
 uint64_t tsc_hz(void);
 /* The native clock: TSC ticks scaled to ns (0 until tsc_init()). */
 uint64_t tsc_clock_ns(void);
@@ -55,6 +58,17 @@ uint64_t tsc_ns_to_ticks(uint64_t ns);
  * that answers. */
 #define PIT_HZ 1193182u
 uint64_t pit_measure_tsc(uint16_t pit_ticks);
+/* The pieces: start a PIT channel counting freely (false: no PIT answers;
+ * it wraps every 55 ms, which the caller must rule out), stamp it - the
+ * PIT ticks since it started, read with the TSC around the read, once at
+ * least `ticks` have passed - and stop it. */
+struct pit_stamp {
+	uint16_t elapsed;       /* PIT ticks since the run started (mod 65536) */
+	uint64_t tsc;           /* the TSC at that moment */
+};
+bool pit_run_start(void);
+bool pit_stamp_after(uint16_t ticks, struct pit_stamp *out);
+void pit_run_stop(void);
 /* Choose and start the one-shot timer (needs the LAPIC and the TSC). */
 void lapic_timer_init(void);
 bool lapic_timer_has_tsc_deadline(void);

@@ -7,8 +7,10 @@
  *      scaling included;
  *   3. CPUID 0x15 (TSC/crystal ratio times the crystal frequency, the crystal
  *      taken from 0x16 or a known model when the CPU leaves it 0);
- *   4. a measurement against the PIT (3 x 10 ms, keep the shortest: delays
- *      only ever lengthen a run);
+ *   4. a measurement against the PIT: over the early boot itself, from a
+ *      PIT run started before memory is set up (tsc_boot_start) to
+ *      tsc_init, so that the boot does not wait for it; else over two
+ *      windows of its own;
  *   5. a conservative guess, loudly.
  *
  * Conversion: ns = (tsc * mult) >> 32 with a 128-bit product, mult =
@@ -23,14 +25,26 @@
 #include "platform.h"
 
 #define GUESS_HZ 2000000000ULL   /* only when nothing better is known */
-/* Calibration against the PIT is the one place the boot waits on purpose
- * (only where no CPUID leaf gives the frequency, as under TCG): two
- * windows of 2.5 ms (2,983 PIT ticks), the best kept (a busy host can only
- * stretch one).  pit_measure_tsc times the ticks between two reads inside
- * the window, so the error is a PIT tick at each end at most: under
- * 0.1 %, and 0.005 % has been seen under TCG. */
+/* Calibrating against the PIT: the run tsc_boot_start begins is stamped
+ * once a little into it and again at tsc_init, at least PIT_TICKS_WINDOW
+ * (2.5 ms) later - under TCG the memory set-up between the two takes
+ * longer than that, so nothing is waited for.  The PIT wraps every 55 ms:
+ * a boot run is trusted only if the TSC says at most BOOT_RUN_MAX_TICKS
+ * passed, which is under 50 ms for any TSC of 500 MHz or more.  Without a
+ * boot run (or with one too long), two windows of 2.5 ms are measured,
+ * the best kept.  Each measurement times the PIT ticks between two reads,
+ * so the error is a PIT tick at each end at most: under 0.1 %.  Under TCG
+ * the two windows come within 0.005 % of the host's TSC, the boot run
+ * within 0.01-0.03 % (its first stamp sits closer to the run's start,
+ * whose first microseconds QEMU times oddly): 5 ms of boot traded for a
+ * clock that may drift by up to 30 us a second. */
 #define PIT_RUNS 2
 #define PIT_TICKS_WINDOW (PIT_HZ / 400)
+#define BOOT_RUN_LEAD 64
+#define BOOT_RUN_MAX_TICKS 25000000ull
+
+static bool boot_run;
+static struct pit_stamp boot_lead;
 
 static uint64_t known_hz;
 static const char *known_source;
@@ -115,6 +129,34 @@ static uint64_t from_cpuid_15(void)
 	return crystal * r.ebx / r.eax;
 }
 
+static bool need_calibration(void)
+{
+	return !plausible(from_hypervisor_leaf()) && !plausible(from_cpuid_15());
+}
+
+void tsc_boot_start(void)
+{
+	boot_run = need_calibration() && pit_run_start() &&
+		   pit_stamp_after(BOOT_RUN_LEAD, &boot_lead);
+	if (!boot_run)
+		pit_run_stop();
+}
+
+/* The boot run's rate, or 0. */
+static uint64_t from_boot_run(void)
+{
+	if (!boot_run)
+		return 0;
+	boot_run = false;
+	struct pit_stamp end;
+	bool ok = pit_stamp_after(BOOT_RUN_LEAD + PIT_TICKS_WINDOW, &end);
+	pit_run_stop();
+	uint16_t ticks = (uint16_t)(end.elapsed - boot_lead.elapsed);
+	if (!ok || end.tsc - boot_lead.tsc > BOOT_RUN_MAX_TICKS || ticks < PIT_TICKS_WINDOW)
+		return 0;
+	return (end.tsc - boot_lead.tsc) * PIT_HZ / ticks;
+}
+
 static uint64_t from_pit(void)
 {
 	uint64_t best = 0;
@@ -135,6 +177,8 @@ void tsc_init(void)
 		source = "hypervisor leaf 0x40000010";
 	} else if (plausible(hz = from_cpuid_15())) {
 		source = "cpuid 0x15";
+	} else if (plausible(hz = from_boot_run())) {
+		source = "PIT calibration over the early boot";
 	} else if (plausible(hz = from_pit())) {
 		source = "PIT calibration";
 	} else {
@@ -142,6 +186,10 @@ void tsc_init(void)
 		source = "a GUESS";
 		kprintf("tsc: WARNING: no CPUID leaf gives the TSC frequency and no PIT "
 			"answers; assuming %llu MHz: time will be wrong\n", GUESS_HZ / 1000000);
+	}
+	if (boot_run) {
+		pit_run_stop();   /* not needed after all (kvmclock said) */
+		boot_run = false;
 	}
 	freq_hz = hz;
 	mult = (NSEC_PER_SEC << 32) / hz;

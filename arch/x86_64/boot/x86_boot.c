@@ -9,6 +9,7 @@
 #include <machine/cpu.h>
 #include <machine/trap.h>
 #include "boot.h"
+#include "../platform.h"
 #include "../serial.h"
 #include "pv/pv.h"
 
@@ -41,5 +42,6 @@ void x86_boot(uint32_t magic, uint32_t info)
 	boot_info_reserve(image, image_end - image);
 	boot_info_reserve(0, 0x100000);
 
+	tsc_boot_start();
 	kmain();
 }

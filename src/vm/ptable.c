@@ -101,28 +101,44 @@ static bool any_mapped(paddr_t table, unsigned level, vaddr_t va, vaddr_t last)
 	}
 }
 
+/* The leaves of one last-level table, in one pass: the direct map alone
+ * is tens of thousands of them, filled at boot.  On every arch a leaf is
+ * its frame number shifted into place beside flags that do not depend on
+ * it, so consecutive frames' leaves differ by one constant step: the
+ * flags are worked out once, not per entry. */
+static void map_leaves(struct walk *w, paddr_t table, vaddr_t va, vaddr_t last)
+{
+	pte_t *e = entry_of(table, va, 0);
+	size_t n = ((last - va) >> PAGE_SHIFT) + 1;
+	paddr_t pa = va + w->delta;
+	pte_t leaf = pte_leaf(pa, w->prot);
+	pte_t step = pte_leaf(pa + PAGE_SIZE, w->prot) - leaf;
+	for (size_t i = 0; i < n; i++, leaf += step)
+		e[i] = leaf;
+	w->changed += n;
+}
+
 static int map_walk(struct walk *w, paddr_t table, unsigned level, vaddr_t va, vaddr_t last)
 {
+	if (level == 0) {
+		map_leaves(w, table, va, last);
+		return K_OK;
+	}
 	for (;;) {
 		vaddr_t sub_last = entry_last(va, last, level);
 		pte_t *e = entry_of(table, va, level);
-		if (level == 0) {
-			*e = pte_leaf(va + w->delta, w->prot);
-			w->changed++;
-		} else {
-			if (!pte_valid(*e)) {
-				paddr_t child = ptable_page_alloc();
-				if (child == PADDR_NONE)
-					return K_ENOMEM;
-				w->pt->table_pages++;
-				*e = pte_table(child);
-			} else if (pte_is_leaf(*e, level)) {
-				return K_EEXIST;   /* any_mapped() rules this out */
-			}
-			int rc = map_walk(w, pte_pa(*e), level - 1, va, sub_last);
-			if (rc != K_OK)
-				return rc;
+		if (!pte_valid(*e)) {
+			paddr_t child = ptable_page_alloc();
+			if (child == PADDR_NONE)
+				return K_ENOMEM;
+			w->pt->table_pages++;
+			*e = pte_table(child);
+		} else if (pte_is_leaf(*e, level)) {
+			return K_EEXIST;   /* any_mapped() rules this out */
 		}
+		int rc = map_walk(w, pte_pa(*e), level - 1, va, sub_last);
+		if (rc != K_OK)
+			return rc;
 		if (sub_last == last)
 			return K_OK;
 		va = sub_last + 1;

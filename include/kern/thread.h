@@ -81,7 +81,11 @@ struct thread {
 };
 
 /* The running thread. */
-struct thread *thread_current(void);
+extern struct thread *sched_current;
+static inline struct thread *thread_current(void)
+{
+	return sched_current;
+}
 
 /* A kernel thread that will run fn(arg) at prio; not started yet. */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, unsigned prio);

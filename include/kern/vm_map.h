@@ -92,7 +92,12 @@ int vm_map_read(struct vm_map *map, vaddr_t va, void *dst, size_t len);
 /* Make map's page tables the CPU's (no-op if already current).  NULL
  * switches to an empty user half (what kernel threads may run on). */
 void vm_map_activate(struct vm_map *map);
-/* The map whose page tables the CPU runs on; NULL if none is active. */
-struct vm_map *vm_map_current(void);
+/* The map whose page tables the CPU runs on; NULL if none is active (or
+ * only the kernel's empty user half).  Every user copy asks: inline. */
+extern struct vm_map *vm_map_active_user;
+static inline struct vm_map *vm_map_current(void)
+{
+	return vm_map_active_user;
+}
 
 #endif

@@ -34,7 +34,9 @@ _Static_assert(RUNQ_LEVELS == SCHED_PRIO_COUNT, "one run queue per priority");
 #define DEPRESS_NS SCHED_QUANTUM_NS
 
 static struct runq runq;
-static struct thread *current, *idle_thread;
+/* The running thread (thread_current() reads it: <kern/thread.h>). */
+struct thread *sched_current;
+static struct thread *idle_thread;
 /* The thread we are switching away from, for sched_switch_finish(). */
 static struct thread *switch_prev;
 static bool need_resched;
@@ -42,11 +44,6 @@ static struct timer_event quantum_timer;
 static uint64_t last_switch_ns;
 static struct sched_stats stats;
 static unsigned long stack_shortages;
-
-struct thread *thread_current(void)
-{
-	return current;
-}
 
 /* --- run queue and quantum --------------------------------------------- */
 
@@ -70,7 +67,7 @@ static bool ready_at_or_above(unsigned prio)
 
 static bool contended(void)
 {
-	return current != idle_thread && ready_at_or_above(current->priority);
+	return sched_current != idle_thread && ready_at_or_above(sched_current->priority);
 }
 
 /* The quantum timer fired.  It may be stale (the competition it was armed
@@ -80,8 +77,8 @@ static void quantum_expired(struct timer_event *ev)
 {
 	if (!contended())
 		return;
-	if (clock_ns() < current->quantum_end_ns)
-		timer_add(&quantum_timer, current->quantum_end_ns);
+	if (clock_ns() < sched_current->quantum_end_ns)
+		timer_add(&quantum_timer, sched_current->quantum_end_ns);
 	else
 		need_resched = true;
 }
@@ -95,14 +92,14 @@ static void quantum_expired(struct timer_event *ev)
 static void quantum_update(void)
 {
 	if (contended() &&
-	    (!quantum_timer.pending || quantum_timer.deadline_ns > current->quantum_end_ns))
-		timer_add(&quantum_timer, current->quantum_end_ns);
+	    (!quantum_timer.pending || quantum_timer.deadline_ns > sched_current->quantum_end_ns))
+		timer_add(&quantum_timer, sched_current->quantum_end_ns);
 }
 
 void sched_make_ready(struct thread *t)
 {
 	enqueue(t, false);
-	if (t->priority < current->priority)
+	if (t->priority < sched_current->priority)
 		need_resched = true;
 	else
 		quantum_update();
@@ -144,7 +141,7 @@ static void switch_to(struct thread *next);
 
 void sched_switch(void)
 {
-	struct thread *prev = current;
+	struct thread *prev = sched_current;
 	struct thread *next = pick_next();
 
 	/* A thread giving up its stack must leave it even when it is the
@@ -161,7 +158,7 @@ void sched_switch(void)
  * running thread. */
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = current;
+	struct thread *prev = sched_current;
 	if (!thread_stack_intact(prev))
 		panic("kernel stack overflow in thread %s (%u)", prev->name, prev->id);
 
@@ -177,7 +174,7 @@ static void switch_to(struct thread *next)
 		undepress(next);
 	next->state = THREAD_RUNNING;
 	next->quantum_end_ns = now + SCHED_QUANTUM_NS;
-	current = next;
+	sched_current = next;
 	quantum_update();
 	if (next == prev)
 		return;
@@ -206,22 +203,22 @@ static void preempt(void)
 	int best = runq_best(&runq);
 	if (best < 0)
 		return;
-	if (current == idle_thread) {
-		current->state = THREAD_READY;
+	if (sched_current == idle_thread) {
+		sched_current->state = THREAD_READY;
 		sched_switch();
 		return;
 	}
-	bool expired = clock_ns() >= current->quantum_end_ns;
-	if ((unsigned)best < current->priority || ((unsigned)best == current->priority && expired)) {
+	bool expired = clock_ns() >= sched_current->quantum_end_ns;
+	if ((unsigned)best < sched_current->priority || ((unsigned)best == sched_current->priority && expired)) {
 		stats.preemptions++;
-		enqueue(current, !expired);
+		enqueue(sched_current, !expired);
 		sched_switch();
 	}
 }
 
 void sched_preempt_point(void)
 {
-	if (current && need_resched) {
+	if (sched_current && need_resched) {
 		need_resched = false;
 		preempt();
 	}
@@ -229,7 +226,7 @@ void sched_preempt_point(void)
 
 void sched_preempt_check(void)
 {
-	if (current && need_resched && arch_irq_enabled()) {
+	if (sched_current && need_resched && arch_irq_enabled()) {
 		irqflags_t f = arch_irq_save();
 		sched_preempt_point();
 		arch_irq_restore(f);
@@ -241,9 +238,9 @@ void sched_preempt_check(void)
 bool sched_yield(void)
 {
 	irqflags_t f = arch_irq_save();
-	bool other = current && current != idle_thread && ready_at_or_above(current->priority);
+	bool other = sched_current && sched_current != idle_thread && ready_at_or_above(sched_current->priority);
 	if (other) {
-		enqueue(current, false);
+		enqueue(sched_current, false);
 		sched_switch();
 	}
 	arch_irq_restore(f);
@@ -258,7 +255,7 @@ static void depress_timeout(struct timer_event *ev)
 	runq_remove(&runq, &t->run_link, t->priority);
 	t->priority = t->base_priority;
 	runq_push_back(&runq, &t->run_link, t->priority);
-	if (t->priority < current->priority)
+	if (t->priority < sched_current->priority)
 		need_resched = true;
 	else
 		quantum_update();
@@ -267,7 +264,7 @@ static void depress_timeout(struct timer_event *ev)
 bool sched_yield_depressed(void)
 {
 	irqflags_t f = arch_irq_save();
-	struct thread *t = current;
+	struct thread *t = sched_current;
 	bool other = runq.count > 0 && t != idle_thread;
 	if (other) {
 		/* At the least urgent level every ready thread goes first; the
@@ -285,7 +282,7 @@ bool sched_yield_depressed(void)
 
 void sched_block(void)
 {
-	struct thread *t = current;
+	struct thread *t = sched_current;
 	if (t->state != THREAD_BLOCKED)
 		panic("sched_block: thread %s is not blocked (state %d)", t->name, t->state);
 	t->continuation = NULL;
@@ -294,7 +291,7 @@ void sched_block(void)
 
 void sched_block_handoff(struct thread *to)
 {
-	struct thread *t = current;
+	struct thread *t = sched_current;
 	if (t->state != THREAD_BLOCKED || to->state != THREAD_BLOCKED || to->waitq)
 		panic("sched_block_handoff: bad states %d -> %d", t->state, to->state);
 	t->continuation = NULL;
@@ -312,7 +309,7 @@ void sched_block_handoff(struct thread *to)
 void sched_block_continue(thread_continue_t cont)
 {
 	arch_irq_disable();
-	struct thread *t = current;
+	struct thread *t = sched_current;
 	if (thread_is_user(t))
 		panic("sched_block_continue: user thread %s would lose its user registers", t->name);
 	if (t->state != THREAD_BLOCKED && t->state != THREAD_READY)
@@ -353,8 +350,8 @@ void sched_set_priority(struct thread *t, unsigned prio)
 		else
 			t->priority = prio;
 		int best = runq_best(&runq);
-		if (t == current ? best >= 0 && (unsigned)best < prio
-				 : t->state == THREAD_READY && prio < current->priority)
+		if (t == sched_current ? best >= 0 && (unsigned)best < prio
+				 : t->state == THREAD_READY && prio < sched_current->priority)
 			need_resched = true;
 		quantum_update();
 	}
@@ -372,7 +369,7 @@ static void idle_main(void *unused)
 	for (;;) {
 		arch_irq_disable();
 		if (runq.count) {
-			current->state = THREAD_READY;
+			sched_current->state = THREAD_READY;
 			sched_switch();
 			arch_irq_enable();
 			continue;
@@ -389,9 +386,9 @@ void sched_init(void)
 	quantum_timer.fn = quantum_expired;
 
 	irqflags_t f = arch_irq_save();
-	current = thread_adopt_boot("kmain", SCHED_PRIO_KERNEL);
+	sched_current = thread_adopt_boot("kmain", SCHED_PRIO_KERNEL);
 	idle_thread = thread_create_at("idle", idle_main, NULL, IDLE_PRIO);
-	if (!current || !idle_thread)
+	if (!sched_current || !idle_thread)
 		panic("sched_init: no memory for the first threads");
 	idle_thread->state = THREAD_READY;
 	last_switch_ns = clock_ns();
@@ -404,7 +401,7 @@ void sched_stats(struct sched_stats *out)
 	irqflags_t f = arch_irq_save();
 	*out = stats;
 	out->ready = runq.count;
-	if (current == idle_thread)
+	if (sched_current == idle_thread)
 		out->idle_ns += clock_ns() - last_switch_ns;
 	arch_irq_restore(f);
 }

@@ -27,8 +27,11 @@ static struct kmem_cache *region_cache;
  * destroyed, so it never runs on freed tables). */
 static struct vm_map kernel_only;
 static bool kernel_only_ready;
-/* The map the CPU runs on; NULL until the first activation. */
+/* The map the CPU runs on; NULL until the first activation.  And the
+ * same when it is a task's (vm_map_current() reads it), NULL when it is
+ * kernel_only. */
 static struct vm_map *active;
+struct vm_map *vm_map_active_user;
 static unsigned next_asid = 1;
 
 struct vm_region *vm_region_alloc(void)
@@ -86,6 +89,7 @@ static void activate_locked(struct vm_map *map)
 	if (map && map != active) {
 		arch_user_space_activate(&map->pt, map->asid);
 		active = map;
+		vm_map_active_user = map == &kernel_only ? NULL : map;
 	}
 }
 
@@ -96,10 +100,6 @@ void vm_map_activate(struct vm_map *map)
 	arch_irq_restore(f);
 }
 
-struct vm_map *vm_map_current(void)
-{
-	return active == &kernel_only ? NULL : active;
-}
 
 /* Unmap and free every present page of region r.  Pages are freed only
  * after the unmap has flushed the TLB, in batches so that a large region

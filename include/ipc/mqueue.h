@@ -20,8 +20,15 @@
 
 #include <ipc/kmsg.h>
 
-/* Install the port-death hooks; idempotent. */
-void ipc_mqueue_init(void);
+/* Install the port-death hooks; idempotent, and cheap once done (every
+ * mach_msg makes sure). */
+extern bool ipc_mqueue_ready;
+void ipc_mqueue_setup(void);
+static inline void ipc_mqueue_init(void)
+{
+	if (!ipc_mqueue_ready)
+		ipc_mqueue_setup();
+}
 
 /* Queue kmsg (rights already in transit form) on its destination.
  * Blocks while the queue is full, unless the destination right is a

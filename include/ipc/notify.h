@@ -86,8 +86,14 @@ bool ipc_notify_port_destroyed(struct ipc_port *notify, struct ipc_port *port);
 mach_msg_return_t ipc_notify_accept_request(struct ipc_space *space, struct ipc_kmsg *kmsg,
 					    mach_port_name_t notify);
 /* The message left its queue (received or destroyed): send its pending
- * msg-accepted notification, if any, and clear the sender's flag. */
-void ipc_notify_accepted(struct ipc_kmsg *kmsg);
+ * msg-accepted notification, if any, and clear the sender's flag.  Almost
+ * no message has one: the test is inline. */
+void ipc_notify_accepted_now(struct ipc_kmsg *kmsg);
+static inline void ipc_notify_accepted(struct ipc_kmsg *kmsg)
+{
+	if (kmsg->accepted != NULL)
+		ipc_notify_accepted_now(kmsg);
+}
 /* space's entry name for port loses its send right (or is renamed to
  * newname, MACH_PORT_NULL when it goes): the pending request, if any,
  * forgets the space (it will report MACH_PORT_NULL) or follows. */

@@ -750,7 +750,7 @@ mach_msg_return_t ipc_kmsg_copyin_header(struct ipc_space *space, struct ipc_kms
 mach_msg_return_t ipc_kmsg_copyin(struct ipc_space *space, struct ipc_kmsg *kmsg)
 {
 	mach_msg_return_t mr = ipc_kmsg_copyin_header(space, kmsg);
-	if (mr == MACH_MSG_SUCCESS)
+	if (mr == MACH_MSG_SUCCESS && (kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX))
 		mr = ipc_kmsg_copyin_body(space, kmsg);
 	return mr;
 }

@@ -177,8 +177,11 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 	kmsg->msg.hdr.msgh_size = send_size;
 
 	/* Out-of-line memory first: reading it may fault, and a failure
-	 * must leave the sender's rights untouched. */
-	mach_msg_return_t mr = ipc_kmsg_copyin_ool(kmsg, ool_read, &buf);
+	 * must leave the sender's rights untouched.  (Only a complex message
+	 * has any: the usual RPC skips the calls.) */
+	bool complex = kmsg->msg.hdr.msgh_bits & MACH_MSGH_BITS_COMPLEX;
+	mach_msg_return_t mr = complex ? ipc_kmsg_copyin_ool(kmsg, ool_read, &buf)
+				       : MACH_MSG_SUCCESS;
 	if (mr != MACH_MSG_SUCCESS) {
 		ipc_kmsg_free(kmsg);
 		return mr;
@@ -190,7 +193,8 @@ static mach_msg_return_t msg_send(struct ipc_space *space, struct ipc_msg_buf bu
 		ipc_kmsg_free(kmsg);   /* no right left in it */
 		return mr;
 	}
-	ool_dealloc_sent(buf, kmsg);
+	if (complex)
+		ool_dealloc_sent(buf, kmsg);
 	if (ipc_kmsg_dest(kmsg)->kotype != IKOT_NONE) {
 		ipc_kobject_server(kmsg);
 		return MACH_MSG_SUCCESS;

@@ -11,7 +11,7 @@
 
 /* Senders blocked on a full queue sleep on wait queues hashed by port. */
 static struct waitq senders[MQ_BUCKETS];
-static bool initialised;
+bool ipc_mqueue_ready;
 
 /* A thread blocked in receive: registered on its port's or set's
  * rcv_waiters while it sleeps on its own wait queue, so that a sender can
@@ -129,12 +129,10 @@ static void notify_deliver(struct ipc_kmsg *kmsg)
 	ipc_mqueue_send(kmsg, MACH_SEND_ALWAYS, 0);
 }
 
-void ipc_mqueue_init(void)
+void ipc_mqueue_setup(void)
 {
-	if (initialised)
-		return;
 	irqflags_t f = arch_irq_save();
-	if (!initialised) {
+	if (!ipc_mqueue_ready) {
 		for (unsigned i = 0; i < MQ_BUCKETS; i++)
 			waitq_init(&senders[i]);
 		ipc_port_death_hook = port_died;
@@ -143,7 +141,7 @@ void ipc_mqueue_init(void)
 		ipc_pset_added_hook = pset_added;
 		ipc_notify_deliver = notify_deliver;
 		ipc_fastpath_enabled = !cmdline_has("ipc.nofastpath");
-		initialised = true;
+		ipc_mqueue_ready = true;
 	}
 	arch_irq_restore(f);
 }

@@ -125,7 +125,7 @@ mach_msg_return_t ipc_notify_accept_request(struct ipc_space *space, struct ipc_
 	return MACH_MSG_SUCCESS;
 }
 
-void ipc_notify_accepted(struct ipc_kmsg *kmsg)
+void ipc_notify_accepted_now(struct ipc_kmsg *kmsg)
 {
 	struct ipc_port *notify = kmsg->accepted;
 	if (notify == NULL)

@@ -10,6 +10,7 @@
  * been seen to fault on the nested hypervisor these tests sometimes run on
  * (docs: ENVIRONMENT.md).  IRETQ is one path for every return to user
  * mode, checked the same way. */
+#include <ipc/kmsg.h>
 #include <kern/arch.h>
 #include <kern/exception.h>
 #include <kern/sched.h>
@@ -42,13 +43,15 @@ void x86_syscall(struct trap_frame *tf)
 	long num = (long)tf->rax;
 
 	arch_irq_enable();
-	/* Only mach_msg takes a seventh argument: read it from the user stack
-	 * for that trap alone, so the others cost no user-memory access.  An
+	/* Only mach_msg takes a seventh argument (notify), and only
+	 * MACH_SEND_NOTIFY looks at it: read it from the user stack then
+	 * alone, so that an RPC costs no extra user-memory access.  An
 	 * unreadable stack is GNU Mach's EXC_BAD_ACCESS / KERN_INVALID_ADDRESS
 	 * exception; if a handler lets the thread go on, the call goes ahead
 	 * with the argument 0. */
 	bool go_on = true;
-	if (num == TRAP_MACH_MSG && copyin(&args[6], tf->rsp + 8, sizeof(args[6])) < 0) {
+	if (num == TRAP_MACH_MSG && (args[1] & MACH_SEND_NOTIFY) &&
+	    copyin(&args[6], tf->rsp + 8, sizeof(args[6])) < 0) {
 		args[6] = 0;
 		go_on = user_exception(MACH_EXC_BAD_ACCESS, KERN_INVALID_ADDRESS, tf->rsp + 8,
 				       "mach_msg's 7th argument unreadable", tf->rip);

@@ -15,15 +15,16 @@
 # spin fault (the kernel kills it, the shell says "killed" and lives on);
 # spin exit 3 (the status told with spawn_exit); a line typed while a
 # program runs (run after it); ps, kill of a bad index, meminfo, uptime,
-# lsdev; help; ns-test run from the shell (the name service's requests
-# pass through the shell's bootstrap port to init); exit 5 (init sees the
+# lsdev; bench (the in-guest benchmarks); help; ns-test run from the
+# shell (the name service's requests pass through the shell's bootstrap
+# port to init); exit 5 (init sees the
 # status and starts the shell again); kill of the shell by the index ps
 # shows (init starts it again); poweroff ending QEMU with the
 # success status.  With mke2fs, an ext2 disk too (ext2fs serves it at
 # /disk): lsdev lists it, cd /disk, ls and cat there.
 . "$(dirname "$0")/user-init-lib.sh"
 
-init_require init cpiofs sh echo cat ls ps kill meminfo uptime lsdev spin
+init_require init cpiofs sh echo cat ls ps kill meminfo uptime lsdev spin bench
 boot_require_tool python3 cpio
 
 # The initrd, plus etc/greeting.
@@ -182,6 +183,11 @@ script=$BOOT_WORKDIR/script
 	printf 'send\tlsdev\\r\n'
 	printf 'expect\t%s\t^console 0 1 rw$\t%s\n' $T "lsdev lists the console"
 	printf 'expect\t%s\t^rd0 [1-9][0-9]* 512 ro$\t%s\n' $T "and rd0"
+	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
+	printf 'send\tbench\\r\n'
+	printf 'expect\t120\t^bench: null_trap [0-9]+ \t%s\n' "bench runs the in-guest benchmarks: the null trap"
+	printf 'expect\t120\t^bench: rpc_task [0-9]+ \t%s\n' "and on to the RPC between two tasks"
+	printf 'expect\t%s\t^bench: done \t%s\n' $T "and finishes"
 	printf 'expect\t%s\t%s\t%s\n' $T "$P" "a prompt after it"
 	if [ ${#disk[@]} -gt 0 ]; then
 		D='machv:/disk\$ '

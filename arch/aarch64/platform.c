@@ -6,6 +6,7 @@
 #include <kern/boot_info.h>
 #include <kern/errno.h>
 #include <kern/printf.h>
+#include <kern/rtc.h>
 #include <kern/self_irq.h>
 #include "virtio/virtio.h"
 #include "platform.h"
@@ -52,6 +53,7 @@ void arch_init_platform(void)
 void arch_probe_devices(void)
 {
 	virtio_mmio_probe_dt(boot_dtb());
+	rtc_probe_dt(boot_dtb());
 }
 
 /* PCI: the virt machine's ECAM host bridge is not driven yet (pci.c's

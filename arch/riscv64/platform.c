@@ -14,6 +14,7 @@
 #include <kern/boot_info.h>
 #include <kern/errno.h>
 #include <kern/printf.h>
+#include <kern/rtc.h>
 #include <kern/self_irq.h>
 #include <machine/csr.h>
 #include <machine/trap.h>
@@ -93,4 +94,5 @@ void arch_init_platform(void)
 void arch_probe_devices(void)
 {
 	virtio_mmio_probe_dt(phys_to_virt(boot_info.dtb));
+	rtc_probe_dt(phys_to_virt(boot_info.dtb));
 }

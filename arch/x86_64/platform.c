@@ -92,4 +92,5 @@ void arch_probe_devices(void)
 	pci_scan();
 	virtio_mmio_probe_cmdline();
 	acpi_probe_virtio_mmio();
+	cmos_rtc_probe();
 }

@@ -48,6 +48,8 @@ void tsc_init(void);
 /* Before anything else that takes time: start the PIT run tsc_init will
  * measure the TSC against, where it will need to. */
 void tsc_boot_start(void);
+/* Register the CMOS real-time clock if it answers (cmos_rtc.c). */
+void cmos_rtc_probe(void);
 uint64_t tsc_hz(void);
 /* The native clock: TSC ticks scaled to ns (0 until tsc_init()). */
 uint64_t tsc_clock_ns(void);

@@ -63,6 +63,10 @@ static void test_time(void)
 	if (MT_KR(host_get_time(host, &t1), KERN_SUCCESS, "host_get_time")) {
 		mt_ok(t1.microseconds >= 0 && t1.microseconds < 1000000,
 		      "microseconds in range (%d)", t1.microseconds);
+		/* Set at boot from the machine's real-time clock, which QEMU
+		 * starts at the host's time: after 2020-01-01. */
+		mt_ok(t1.seconds >= 1577836800, "the time of day is the machine clock's (%ld s)",
+		      (long)t1.seconds);
 		sleep_ms(30);
 		(void)host_get_time(host, &t2);
 		mt_ok((long)t2.seconds * 1000000 + t2.microseconds >=

@@ -14,6 +14,7 @@
 #include <kern/page_alloc.h>
 #include <kern/panic.h>
 #include <kern/printf.h>
+#include <kern/rtc.h>
 #include <kern/sched.h>
 #include <kern/string.h>
 #include <kern/task.h>
@@ -143,6 +144,7 @@ void kmain(void)
 	virtio_init();
 	arch_probe_devices();
 	device_init();
+	rtc_set_time_of_day();
 	kprintf("machv: up in %llu us\n", (unsigned long long)(clock_ns() / 1000));
 
 	sched_init();

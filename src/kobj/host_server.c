@@ -3,9 +3,10 @@
  * stub's conversion refuses the other with KERN_INVALID_HOST before it
  * gets here).
  *
- * Time: machv reads no real-time clock yet.  The time of day starts at
- * the epoch at boot and runs with the kernel's clock; host_set_time (on
- * host-priv) moves it, host_get_uptime64 is the time since boot alone. */
+ * Time: the time of day is set at boot from the machine's real-time
+ * clock (kern/rtc.h; the epoch where there is none) and runs with the
+ * kernel's clock; host_set_time (on host-priv) moves it,
+ * host_get_uptime64 is the time since boot alone. */
 #include <kern/arch.h>
 #include <kern/page_alloc.h>
 #include <kern/panic.h>

@@ -24,4 +24,5 @@ tap_grep "GICv3 found" '^gic: v3, distributor 0x8000000, redistributor ' "$out"
 tap_grep "virtual timer on PPI 27" 'virtual timer on interrupt 27$' "$out"
 tap_grep "SMCCC probed through hvc, no hypervisor UID" '^smccc: version [0-9.]+ via hvc, hypervisor UID none$' "$out"
 tap_grep "no hypervisor under TCG" '^hv: none detected$' "$out"
+tap_grep "the time of day comes from the PL031" '^rtc: PL031: (20[2-9][0-9])-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC$' "$out"
 tap_finish

@@ -19,4 +19,5 @@ boot_qemu "$out" -M microvm,acpi=off -bios "$QBOOT" -m 128 "${DEBUG_EXIT[@]}" \
 judge_tap "$out" --loader=PVH
 tap_grep "the -initrd file is module 0 ($size bytes)" \
 	"^boot: module 0 at 0x[0-9a-f]+, $size bytes" "$out"
+tap_grep "the time of day comes from the CMOS clock" '^rtc: CMOS clock: (20[2-9][0-9])-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC$' "$out"
 tap_finish

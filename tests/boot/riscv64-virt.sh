@@ -23,4 +23,5 @@ tap_grep "Sv48 paging on the default CPU" '^riscv: boot hart [0-9]+, Sv48 paging
 tap_grep "Sstc timer on the default CPU" '^pv: clock time-csr, timer sstc' "$out"
 tap_grep "the -initrd file is module 0 ($size bytes)" \
 	"^boot: module 0 at 0x[0-9a-f]+, $size bytes" "$out"
+tap_grep "the time of day comes from the Goldfish RTC" '^rtc: Goldfish RTC: (20[2-9][0-9])-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC$' "$out"
 tap_finish

@@ -21,7 +21,8 @@
 # status and starts the shell again); kill of the shell by the index ps
 # shows (init starts it again); poweroff ending QEMU with the
 # success status.  With mke2fs, an ext2 disk too (ext2fs serves it at
-# /disk): lsdev lists it, cd /disk, ls and cat there.
+# /disk): lsdev lists it, cd /disk, ls and cat there, and cat of a file
+# whose block QEMU's blkdebug fails reports the I/O error.
 . "$(dirname "$0")/user-init-lib.sh"
 
 init_require init cpiofs sh echo cat ls ps kill meminfo uptime lsdev spin bench
@@ -37,17 +38,32 @@ initrd=$BOOT_WORKDIR/initrd-shell.cpio
 
 # A disk with an ext2 file system for /disk (ext2fs serves hd0), when
 # mke2fs can make one: virtio-blk over virtio-mmio, as the fs tests do.
+# The disk sits on QEMU's blkdebug, which fails every read of the first
+# block of broken.bin with EIO (found with debugfs): cat must report the
+# I/O error, and the server and the shell go on.
 disk=()
 servers=/cpiofs
+broken=
 if command -v mke2fs > /dev/null 2>&1; then
 	mkdir -p "$BOOT_WORKDIR/tree/sub"
 	echo "hello from the disk" > "$BOOT_WORKDIR/tree/hello.txt"
 	echo "deeper" > "$BOOT_WORKDIR/tree/sub/deep.txt"
+	head -c 3000 /dev/zero | tr '\0' x > "$BOOT_WORKDIR/tree/broken.bin"
 	if mke2fs -q -F -t ext2 -b 1024 -d "$BOOT_WORKDIR/tree" "$BOOT_WORKDIR/disk.img" 4M \
 		> "$BOOT_WORKDIR/mke2fs.log" 2>&1; then
+		image=$BOOT_WORKDIR/disk.img
+		block=$(debugfs -R "bmap /broken.bin 0" "$image" 2>/dev/null)
+		case $block in
+		'' | *[!0-9]*) tap_diag "no debugfs: broken.bin is not made to fail" ;;
+		*)
+			printf '[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "%d"\n' \
+				$((block * 2)) > "$BOOT_WORKDIR/blkdebug.conf"
+			image=blkdebug:$BOOT_WORKDIR/blkdebug.conf:$image
+			broken=yes ;;
+		esac
 		# shellcheck disable=SC2054  # the commas are QEMU's
 		disk=(-global virtio-mmio.force-legacy=false
-			-drive "if=none,id=d0,format=raw,readonly=on,file=$BOOT_WORKDIR/disk.img"
+			-drive "if=none,id=d0,format=raw,readonly=on,file=$image"
 			-device virtio-blk-device,drive=d0)
 		servers="/cpiofs /ext2fs"
 	fi
@@ -202,6 +218,15 @@ script=$BOOT_WORKDIR/script
 		printf 'send\tcat hello.txt sub/deep.txt\\r\n'
 		printf 'expect\t%s\t^hello from the disk\\ndeeper$\t%s\n' $T "cat reads files of the ext2 disk"
 		printf 'expect\t%s\t%s\t%s\n' $T "$D" "a prompt after it"
+		if [ -n "$broken" ]; then
+			printf 'send\tcat broken.bin\\r\n'
+			printf 'expect\t%s\t^cat: broken.bin: I/O error$\t%s\n' $T "cat of a file on a failing disk block reports the I/O error"
+			printf 'expect\t%s\t^cat: exit status 1$\t%s\n' $T "with exit status 1"
+			printf 'expect\t%s\t%s\t%s\n' $T "$D" "a prompt after it"
+			printf 'send\tcat hello.txt\\r\n'
+			printf 'expect\t%s\t^hello from the disk$\t%s\n' $T "the disk's server still answers after the error"
+			printf 'expect\t%s\t%s\t%s\n' $T "$D" "a prompt after it"
+		fi
 		printf 'send\tcd /\\r\n'
 		printf 'expect\t%s\t%s\t%s\n' $T "$P" "cd / goes back to the initrd"
 	fi

@@ -148,11 +148,13 @@ static uint64_t from_boot_run(void)
 	if (!boot_run)
 		return 0;
 	boot_run = false;
+	/* Too long already (the PIT may have wrapped): do not even wait. */
 	struct pit_stamp end;
-	bool ok = pit_stamp_after(BOOT_RUN_LEAD + PIT_TICKS_WINDOW, &end);
+	bool ok = rdtsc() - boot_lead.tsc <= BOOT_RUN_MAX_TICKS &&
+		  pit_stamp_after(boot_lead.elapsed + PIT_TICKS_WINDOW, &end);
 	pit_run_stop();
-	uint16_t ticks = (uint16_t)(end.elapsed - boot_lead.elapsed);
-	if (!ok || end.tsc - boot_lead.tsc > BOOT_RUN_MAX_TICKS || ticks < PIT_TICKS_WINDOW)
+	uint16_t ticks = ok ? (uint16_t)(end.elapsed - boot_lead.elapsed) : 0;
+	if (ticks == 0 || end.tsc - boot_lead.tsc > BOOT_RUN_MAX_TICKS)
 		return 0;
 	return (end.tsc - boot_lead.tsc) * PIT_HZ / ticks;
 }

@@ -42,6 +42,35 @@
 #define ISS_FNV            (1u << 10)   /* FAR not valid */
 #define FSC_TRANSLATION(l) (0x04 + (l))
 
+#ifdef __ASSEMBLER__
+/* Load x0-x30 from the frame at sp, drop the frame and eret: the end of
+ * every return through a frame (trap_entry.S, thread_state_entry.S), once
+ * ELR_EL1, SPSR_EL1 and SP_EL0 hold the frame's values.  Nothing after an
+ * eret may run, even speculatively. */
+.macro FRAME_POP_ERET
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #TF_SIZE
+	eret
+	dsb	nsh
+	isb
+.endm
+#endif
+
 #ifndef __ASSEMBLER__
 #include <kern/types.h>
 

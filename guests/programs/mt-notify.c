@@ -1,7 +1,8 @@
 /* Mach test suite: notifications, each requested with
  * mach_port_request_notification (or, for send-once, implied by the right)
  * and received on a port of our own: dead-name, port-deleted, no-senders,
- * port-destroyed and send-once. */
+ * port-destroyed and send-once; and msg-accepted, asked for with
+ * MACH_SEND_NOTIFY and mach_msg's seventh argument. */
 #include <mt.h>
 #include <mach_init.h>
 #include <mach/port.h>
@@ -191,6 +192,54 @@ static void test_send_once_destroyed(void)
 		mt_eq(m.h.msgh_id, MACH_NOTIFY_SEND_ONCE, "it is MACH_NOTIFY_SEND_ONCE");
 }
 
+/* A null message to p, forced past a full queue with MACH_SEND_NOTIFY and
+ * notify_name as mach_msg's seventh argument (on x86_64 it travels on the
+ * user stack). */
+static mach_msg_return_t send_forced(mach_port_t p, mach_msg_option_t extra,
+				     mach_port_t notify_name, int id)
+{
+	mach_msg_header_t h = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(h),
+		.msgh_remote_port = p,
+		.msgh_id = id,
+	};
+	return mach_msg(&h, MACH_SEND_MSG | extra, sizeof(h), 0, MACH_PORT_NULL, 0, notify_name);
+}
+
+static void test_msg_accepted(void)
+{
+	mach_port_t p = mach_reply_port();
+	struct any_msg m;
+	mach_msg_accepted_notification_t *n = (mach_msg_accepted_notification_t *)&m;
+
+	(void)mach_port_insert_right(self, p, p, MACH_MSG_TYPE_MAKE_SEND);
+	(void)mach_port_set_qlimit(self, p, 1);
+	MT_KR(send_forced(p, MACH_SEND_TIMEOUT, MACH_PORT_NULL, 1), MACH_MSG_SUCCESS,
+	      "the first message fills the queue (qlimit 1)");
+	MT_KR(send_forced(p, MACH_SEND_TIMEOUT, MACH_PORT_NULL, 2), MACH_SEND_TIMED_OUT,
+	      "a second one would wait: MACH_SEND_TIMED_OUT");
+	MT_KR(send_forced(p, MACH_SEND_NOTIFY, 0x4242, 3), MACH_SEND_INVALID_NOTIFY,
+	      "MACH_SEND_NOTIFY naming no receive right: MACH_SEND_INVALID_NOTIFY");
+	MT_KR(send_forced(p, MACH_SEND_NOTIFY, notify, 4), MACH_SEND_WILL_NOTIFY,
+	      "MACH_SEND_NOTIFY with our notify port: queued anyway, MACH_SEND_WILL_NOTIFY");
+	MT_KR(send_forced(p, MACH_SEND_NOTIFY, notify, 5), MACH_SEND_NOTIFY_IN_PROGRESS,
+	      "a second forced send while one is pending: MACH_SEND_NOTIFY_IN_PROGRESS");
+	nothing_pending("no notification while the forced message waits");
+	for (int want = 1; want <= 4; want += 3) {
+		memset(&m, 0, sizeof(m));
+		if (MT_KR(mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), p, 1000,
+				   MACH_PORT_NULL), MACH_MSG_SUCCESS, "receive message %d", want))
+			mt_eq(m.h.msgh_id, want, "it is message %d", want);
+	}
+	if (MT_KR(recv_notify(&m), MACH_MSG_SUCCESS, "the forced message taken: a notification")) {
+		mt_eq(m.h.msgh_id, MACH_NOTIFY_MSG_ACCEPTED, "it is MACH_NOTIFY_MSG_ACCEPTED");
+		mt_eq(n->not_port, p, "naming the destination by our name for it");
+	}
+	nothing_pending("and only one");
+	(void)mach_port_destroy(self, p);
+}
+
 static void test_bad_requests(void)
 {
 	mach_port_t p = mach_reply_port(), prev = 0;
@@ -215,6 +264,7 @@ int main(int argc, char **argv, char **envp)
 	test_port_destroyed();
 	test_send_once();
 	test_send_once_destroyed();
+	test_msg_accepted();
 	test_bad_requests();
 	return mt_end();
 }

@@ -42,13 +42,18 @@ void pic_disable(void)
  * measured, so only generous limits are possible).  A PIT counts every
  * 838 ns: one that shows no change within STALL_TICKS (~1 ms even at
  * 4 GHz) is not there.  GIVE_UP_TICKS ends a wait that started but never
- * finished (1 s at 4 GHz, 4 s at 1 GHz).  A read of the count normally
- * takes a few microseconds; one that took READ_MAX_TICKS (25 us at 4 GHz)
- * was stretched by something (the host descheduling the vCPU) and is
- * read again. */
-#define STALL_TICKS    (1ULL << 22)
-#define GIVE_UP_TICKS  (1ULL << 32)
-#define READ_MAX_TICKS 100000u
+ * finished (1 s at 4 GHz, 4 s at 1 GHz).
+ *
+ * A stamp is a read of the count with the TSC read on both sides, and
+ * stands for the middle of the two.  A read normally takes the same few
+ * microseconds every time; one that took longer than twice the fastest
+ * seen in the run (plus READ_SLACK_TICKS) was stretched by something (the
+ * host descheduling the vCPU under it) and would put the stamp off by up
+ * to half the stretch: it is read again.  (A 30 us stretch is 0.6 % of a
+ * 2.5 ms window.) */
+#define STALL_TICKS      (1ULL << 22)
+#define GIVE_UP_TICKS    (1ULL << 32)
+#define READ_SLACK_TICKS 256u
 
 /* A channel's count at this moment (latched, then read low byte first). */
 static uint16_t read_count(unsigned channel)
@@ -63,6 +68,7 @@ static uint16_t read_count(unsigned channel)
  * wraps every 55 ms), or none. */
 static int run_channel = -1;
 static uint16_t run_start;      /* its count when it was seen to count */
+static uint64_t fastest_read;   /* TSC ticks of the quickest read in the run */
 static uint8_t saved_gate;
 
 /* Program channel ch and wait until it is seen to count. */
@@ -79,6 +85,7 @@ static bool start_channel(unsigned ch)
 			return false;
 	run_channel = (int)ch;
 	run_start = now;
+	fastest_read = UINT64_MAX;
 	return true;
 }
 
@@ -116,7 +123,10 @@ bool pit_stamp_after(uint16_t ticks, struct pit_stamp *out)
 		uint16_t count = read_count((unsigned)run_channel);
 		uint64_t after = rdtsc();
 		uint16_t done = (uint16_t)(run_start - count);
-		if (done >= ticks && after - before < READ_MAX_TICKS) {
+		uint64_t took = after - before;
+		if (took < fastest_read)
+			fastest_read = took;
+		if (done >= ticks && took <= 2 * fastest_read + READ_SLACK_TICKS) {
 			out->elapsed = done;
 			out->tsc = before + (after - before) / 2;
 			return true;

@@ -9,7 +9,7 @@
  *      taken from 0x16 or a known model when the CPU leaves it 0);
  *   4. a measurement against the PIT: over the early boot itself, from a
  *      PIT run started before memory is set up (tsc_boot_start) to
- *      tsc_init, so that the boot does not wait for it; else over two
+ *      tsc_init, so that the boot does not wait for it; else over three
  *      windows of its own;
  *   5. a conservative guess, loudly.
  *
@@ -31,14 +31,14 @@
  * longer than that, so nothing is waited for.  The PIT wraps every 55 ms:
  * a boot run is trusted only if the TSC says at most BOOT_RUN_MAX_TICKS
  * passed, which is under 50 ms for any TSC of 500 MHz or more.  Without a
- * boot run (or with one too long), two windows of 2.5 ms are measured,
- * the best kept.  Each measurement times the PIT ticks between two reads,
- * so the error is a PIT tick at each end at most: under 0.1 %.  Under TCG
- * the two windows come within 0.005 % of the host's TSC, the boot run
+ * boot run (or with one too long), three windows of 2.5 ms are measured,
+ * the median kept.  Each measurement times the PIT ticks between two
+ * reads, so the error is a PIT tick at each end at most: under 0.1 %.
+ * Under TCG the windows come within 0.005 % of the host's TSC, the boot run
  * within 0.01-0.03 % (its first stamp sits closer to the run's start,
  * whose first microseconds QEMU times oddly): 5 ms of boot traded for a
  * clock that may drift by up to 30 us a second. */
-#define PIT_RUNS 2
+#define PIT_RUNS 3
 #define PIT_TICKS_WINDOW (PIT_HZ / 400)
 #define BOOT_RUN_LEAD 64
 #define BOOT_RUN_MAX_TICKS 25000000ull
@@ -159,15 +159,20 @@ static uint64_t from_boot_run(void)
 	return (end.tsc - boot_lead.tsc) * PIT_HZ / ticks;
 }
 
+/* The median of PIT_RUNS windows: one window gone wrong (a stamp read
+ * across a host hiccup the stretch check let through) cannot pull it. */
 static uint64_t from_pit(void)
 {
-	uint64_t best = 0;
+	uint64_t t[PIT_RUNS];
 	for (int i = 0; i < PIT_RUNS; i++) {
-		uint64_t t = pit_measure_tsc(PIT_TICKS_WINDOW);
-		if (t && (!best || t < best))
-			best = t;
+		t[i] = pit_measure_tsc(PIT_TICKS_WINDOW);
+		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			uint64_t x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
 	}
-	return best * PIT_HZ / PIT_TICKS_WINDOW;
+	return t[PIT_RUNS / 2] * PIT_HZ / PIT_TICKS_WINDOW;
 }
 
 void tsc_init(void)

@@ -45,15 +45,15 @@ void pic_disable(void)
  * finished (1 s at 4 GHz, 4 s at 1 GHz).
  *
  * A stamp is a read of the count with the TSC read on both sides, and
- * stands for the middle of the two.  A read normally takes the same few
- * microseconds every time; one that took longer than twice the fastest
- * seen in the run (plus READ_SLACK_TICKS) was stretched by something (the
- * host descheduling the vCPU under it) and would put the stamp off by up
- * to half the stretch: it is read again.  (A 30 us stretch is 0.6 % of a
- * 2.5 ms window.) */
-#define STALL_TICKS      (1ULL << 22)
-#define GIVE_UP_TICKS    (1ULL << 32)
-#define READ_SLACK_TICKS 256u
+ * stands for the middle of the two: it is off by up to half the time the
+ * read took.  A read normally takes the same few microseconds, but one
+ * the host stretched (descheduling the vCPU, or QEMU's lock held by its
+ * other thread) can take tens, and 30 us is 0.6 % of a 2.5 ms window.  So
+ * a stamp is the quickest of STAMP_READS reads in a row, as a network
+ * clock filter keeps the sample with the shortest round trip. */
+#define STALL_TICKS   (1ULL << 22)
+#define GIVE_UP_TICKS (1ULL << 32)
+#define STAMP_READS   8
 
 /* A channel's count at this moment (latched, then read low byte first). */
 static uint16_t read_count(unsigned channel)
@@ -68,7 +68,6 @@ static uint16_t read_count(unsigned channel)
  * wraps every 55 ms), or none. */
 static int run_channel = -1;
 static uint16_t run_start;      /* its count when it was seen to count */
-static uint64_t fastest_read;   /* TSC ticks of the quickest read in the run */
 static uint8_t saved_gate;
 
 /* Program channel ch and wait until it is seen to count. */
@@ -85,7 +84,6 @@ static bool start_channel(unsigned ch)
 			return false;
 	run_channel = (int)ch;
 	run_start = now;
-	fastest_read = UINT64_MAX;
 	return true;
 }
 
@@ -113,27 +111,40 @@ void pit_run_stop(void)
 	run_channel = -1;
 }
 
+/* One read: the ticks since the run started, the TSC at its middle, and
+ * how long it took. */
+static uint64_t read_stamped(struct pit_stamp *s)
+{
+	uint64_t before = rdtsc();
+	uint16_t count = read_count((unsigned)run_channel);
+	uint64_t after = rdtsc();
+	s->elapsed = (uint16_t)(run_start - count);
+	s->tsc = before + (after - before) / 2;
+	return after - before;
+}
+
 bool pit_stamp_after(uint16_t ticks, struct pit_stamp *out)
 {
 	if (run_channel < 0)
 		return false;
 	uint64_t t0 = rdtsc();
+	struct pit_stamp s;
 	for (;;) {
-		uint64_t before = rdtsc();
-		uint16_t count = read_count((unsigned)run_channel);
-		uint64_t after = rdtsc();
-		uint16_t done = (uint16_t)(run_start - count);
-		uint64_t took = after - before;
-		if (took < fastest_read)
-			fastest_read = took;
-		if (done >= ticks && took <= 2 * fastest_read + READ_SLACK_TICKS) {
-			out->elapsed = done;
-			out->tsc = before + (after - before) / 2;
-			return true;
-		}
-		if (after - t0 > GIVE_UP_TICKS)
+		read_stamped(&s);
+		if (s.elapsed >= ticks)
+			break;
+		if (s.tsc - t0 > GIVE_UP_TICKS)
 			return false;
 	}
+	uint64_t quickest = UINT64_MAX;
+	for (int i = 0; i < STAMP_READS; i++) {
+		uint64_t took = read_stamped(&s);
+		if (took < quickest) {
+			quickest = took;
+			*out = s;
+		}
+	}
+	return true;
 }
 
 /* Two stamps, an eighth of the way into a run and at its end: what a read

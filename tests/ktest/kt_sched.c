@@ -74,20 +74,30 @@ KTEST(sched_round_robin)
 			KT_EXPECT(rr.who[i] == (int)(i % RR_THREADS));
 			break;
 		}
-	/* Every full turn lasted about one quantum: not much less (the
+	/* The full turns lasted about one quantum: none much less (the
 	 * quantum timer does not fire early; a turn is measured from a little
-	 * after it began), and not much more (it fired at all). */
-	uint64_t shortest = UINT64_MAX, longest = 0;
+	 * after it began), and the typical one (the median) not much more
+	 * (the timer fired).  A host that deschedules the vCPU stretches a
+	 * turn by as long as it holds it, so the longest only has to stay
+	 * within a few quanta. */
+	uint64_t turn[RR_LOG];
+	unsigned n = 0;
 	for (unsigned i = 0; i + 1 < RR_TURNS * RR_THREADS + 1 && i + 1 < rr.n; i++) {
 		uint64_t d = rr.when[i + 1] - rr.when[i];
-		shortest = MIN(shortest, d);
-		longest = MAX(longest, d);
+		unsigned j = n++;
+		for (; j > 0 && turn[j - 1] > d; j--)
+			turn[j] = turn[j - 1];
+		turn[j] = d;
 	}
-	ktest_note("turns lasted %llu..%llu us (quantum %llu us)",
+	KT_ASSERT(n > 0);
+	uint64_t shortest = turn[0], median = turn[n / 2], longest = turn[n - 1];
+	ktest_note("turns lasted %llu..%llu us, median %llu (quantum %llu us)",
 		   (unsigned long long)(shortest / 1000), (unsigned long long)(longest / 1000),
+		   (unsigned long long)(median / 1000),
 		   (unsigned long long)(SCHED_QUANTUM_NS / 1000));
 	KT_EXPECT(shortest >= SCHED_QUANTUM_NS / 2);
-	KT_EXPECT(longest <= SCHED_QUANTUM_NS + KT_SLACK_NS);
+	KT_EXPECT(median <= SCHED_QUANTUM_NS + KT_SLACK_NS);
+	KT_EXPECT(longest <= 4 * SCHED_QUANTUM_NS + KT_SLACK_NS);
 	KT_EXPECT(after.preemptions - before.preemptions >= RR_TURNS * RR_THREADS - 1);
 }
 

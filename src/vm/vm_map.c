@@ -175,6 +175,19 @@ static bool user_range(vaddr_t addr, size_t size, vaddr_t *start, vaddr_t *end)
 	return true;
 }
 
+/* Where a new region of len bytes goes: anywhere free in user space, or
+ * at addr (rounded down to its page) if the range lies in user space.
+ * The map is locked. */
+static int place(struct vm_map *map, vaddr_t addr, size_t len, bool anywhere, vaddr_t *start)
+{
+	*start = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (anywhere)
+		return vm_region_find_space(map, len, USER_BASE, USER_END, start);
+	if (*start < USER_BASE || *start >= USER_END || len > USER_END - *start)
+		return K_EINVAL;
+	return K_OK;
+}
+
 int vm_allocate(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, unsigned prot)
 {
 	if (prot & ~VM_PROT_ALL)
@@ -187,12 +200,8 @@ int vm_allocate(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, u
 	if (len < size)
 		return K_EINVAL;
 	irqflags_t f = vm_map_lock(map);
-	vaddr_t start = ALIGN_DOWN(*addr, PAGE_SIZE);
-	int rc = K_OK;
-	if (anywhere)
-		rc = vm_region_find_space(map, len, USER_BASE, USER_END, &start);
-	else if (start < USER_BASE || start >= USER_END || len > USER_END - start)
-		rc = K_EINVAL;
+	vaddr_t start;
+	int rc = place(map, *addr, len, anywhere, &start);
 	if (rc == K_OK)
 		rc = vm_region_insert(map, start, start + len, prot, VM_PROT_ALL);
 	if (rc == K_OK)
@@ -211,12 +220,8 @@ int vm_map_fixed(struct vm_map *map, vaddr_t *addr, size_t size, bool anywhere, 
 	if (len < size)
 		return K_EINVAL;
 	irqflags_t f = vm_map_lock(map);
-	vaddr_t start = ALIGN_DOWN(*addr, PAGE_SIZE);
-	int rc = K_OK;
-	if (anywhere)
-		rc = vm_region_find_space(map, len, USER_BASE, USER_END, &start);
-	else if (start < USER_BASE || start >= USER_END || len > USER_END - start)
-		rc = K_EINVAL;
+	vaddr_t start;
+	int rc = place(map, *addr, len, anywhere, &start);
 	if (rc == K_OK)
 		rc = vm_region_insert_fixed(map, start, start + len, prot, max_prot, pa);
 	if (rc == K_OK)
